@@ -1,0 +1,11 @@
+/** Usage errors: the CLI prints the sentence and the usage, and exits 2. */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage:
+  cinescope record [--out FILE] [--overflow drop-newest|drop-oldest] [--metrics-interval MS] -- <command> [args...]
+      Runs the command with tracing, writes a trace file and prints a summary.
+  cinescope stats FILE [--json]
+      Prints what a trace file holds.
+  cinescope query FILE --sql "SELECT ..." [--json]
+      Runs a read-only SQL query on a trace file.
+  cinescope help`;

@@ -1,0 +1,126 @@
+/**
+ * The runtime's entry point, loaded into every thread of a traced program with
+ * `NODE_OPTIONS=--require …/preload.js` (so child processes are traced too). It runs once per
+ * thread: it creates the thread's ring and recorder, installs capture, and on the main thread
+ * starts the drain worker that streams events to the collector.
+ */
+import * as path from 'node:path';
+import * as workerThreads from 'node:worker_threads';
+import { syncBuiltinESMExports } from 'node:module';
+import { CONFIG_ENV, parseRuntimeConfig } from './config';
+import type { RuntimeConfig } from './config';
+import { EventType } from './eventSchema';
+import type { ProcessStartPayload } from './eventSchema';
+import { Recorder, recordEvent, setRecorder } from './recorder';
+import { RingWriter, createRingBuffer } from './ring';
+import { Control, CONTROL_BYTES } from './drainProtocol';
+import type { DrainData, DrainMessage } from './drainProtocol';
+import { postToRegistry, registryName } from './registry';
+import type { RegistryMessage } from './registry';
+import { captureWorkers, ignoreChannel, onWorkerExit } from './capture/workers';
+import { captureChildProcesses } from './capture/childProcesses';
+import { captureLifecycle } from './capture/lifecycle';
+import { MetricsSampler } from './capture/metrics';
+import { DRAIN_THREAD_ID, hideDrainThread } from './capture/threadIds';
+
+const GUARD = Symbol.for('cinescope.runtime');
+/** Where user code and the public `mark` module find the recorder. */
+const PUBLIC_API = Symbol.for('cinescope.recordEvent');
+
+function start(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[GUARD] || (workerThreads.workerData as Partial<DrainData> | null)?.cinescopeDrain) return;
+  g[GUARD] = true;
+  const config = parseRuntimeConfig(process.env[CONFIG_ENV]);
+  if (typeof config === 'string') {
+    if (workerThreads.isMainThread) process.stderr.write(`cinescope: tracing is off: ${config}.\n`);
+    return;
+  }
+  if (workerThreads.isMainThread) startMainThread(config);
+  else startWorkerThread(config);
+  g[PUBLIC_API] = recordEvent;
+  syncBuiltinESMExports();
+}
+
+function startMainThread(config: RuntimeConfig): void {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const mainRing = createRingBuffer(config.ringBytes, 0, config.overflow);
+  // The registry listens before any other thread exists, so no ring announcement is missed.
+  const registry = new workerThreads.BroadcastChannel(registryName(config.session));
+  registry.unref();
+  const data: DrainData = { cinescopeDrain: true, config, pid: process.pid, ppid: process.ppid, control, mainRing };
+  const drain = new workerThreads.Worker(path.join(__dirname, 'drain.js'), {
+    workerData: data,
+    // No preload in the drain itself: a worker reads NODE_OPTIONS from its own env.
+    execArgv: [],
+    env: {},
+  });
+  drain.unref();
+  const forward = workerThreads.Worker.prototype.postMessage;
+  registry.onmessage = (event) => {
+    const message: DrainMessage = (event as { data: RegistryMessage }).data;
+    forward.call(drain, message);
+  };
+  if (drain.threadId === DRAIN_THREAD_ID) hideDrainThread();
+
+  const recorder = new Recorder(new RingWriter(mainRing), 0, config.limits);
+  setRecorder(recorder);
+  const startPayload: ProcessStartPayload = {
+    pid: process.pid,
+    ppid: process.ppid,
+    argv: process.argv,
+    execArgv: process.execArgv,
+    cwd: process.cwd(),
+    title: process.title,
+    nodeVersion: process.version,
+    platform: process.platform,
+    timeOrigin: performance.timeOrigin,
+  };
+  recordEvent(EventType.processStart, startPayload);
+  recordEvent(EventType.threadStart, { threadId: 0, name: 'main', isMainThread: true });
+
+  captureWorkers();
+  ignoreChannel(registry);
+  onWorkerExit((tid) => forward.call(drain, { type: 'threadExited', tid } satisfies DrainMessage));
+  captureChildProcesses();
+  const metrics = config.metricsIntervalMs > 0 ? new MetricsSampler(config.metricsIntervalMs) : undefined;
+
+  captureLifecycle(true, (code, reason, signal) => {
+    metrics?.sample();
+    metrics?.stop();
+    recordEvent(EventType.processExit, { code, reason, signal });
+    // Block the exiting main thread (bounded) until the drain worker sent the last events.
+    const flags = new Int32Array(control);
+    Atomics.store(flags, Control.flushRequest, 1);
+    Atomics.notify(flags, Control.flushRequest);
+    Atomics.wait(flags, Control.flushDone, 0, config.flushTimeoutMs + 500);
+  });
+}
+
+function startWorkerThread(config: RuntimeConfig): void {
+  hideDrainThread();
+  const tid = workerThreads.threadId;
+  const sab = createRingBuffer(config.workerRingBytes, tid, config.overflow);
+  const ring = new RingWriter(sab);
+  postToRegistry(config.session, { type: 'ring', sab });
+  setRecorder(new Recorder(ring, tid, config.limits));
+  recordEvent(EventType.threadStart, { threadId: tid, name: '', isMainThread: false });
+
+  captureWorkers();
+  // A worker's own workers: tell the drain (through the main thread) when they are gone.
+  onWorkerExit((exited) => postToRegistry(config.session, { type: 'threadExited', tid: exited }));
+  captureChildProcesses();
+  const metrics = config.metricsIntervalMs > 0 ? new MetricsSampler(config.metricsIntervalMs) : undefined;
+  captureLifecycle(false, () => {
+    metrics?.sample();
+    metrics?.stop();
+    ring.close();
+  });
+}
+
+try {
+  start();
+} catch (error) {
+  // The runtime failing must not stop the program from running.
+  process.stderr.write(`cinescope: tracing is off: ${(error as Error)?.message ?? error}.\n`);
+}

@@ -1,0 +1,42 @@
+// Builds the bundles: the runtime (preload + drain worker + public mark module), the CLI and the
+// extension. One command, no watch mode: `npm run build`.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  define: { RUNTIME_VERSION: JSON.stringify(version) },
+  // ws loads these optional native helpers with a try/catch when they are installed.
+  external: ['bufferutil', 'utf-8-validate', 'vscode'],
+};
+
+mkdirSync(join(root, 'dist/runtime'), { recursive: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: {
+      preload: join(root, 'runtime/preload.ts'),
+      drain: join(root, 'runtime/drain.ts'),
+      mark: join(root, 'runtime/mark.ts'),
+    },
+    outdir: join(root, 'dist/runtime'),
+  }),
+  build({ ...common, entryPoints: { cli: join(root, 'cli/main.ts') }, outdir: join(root, 'dist') }),
+  build({ ...common, entryPoints: { internals: join(root, 'bench/internals.ts') }, outdir: join(root, 'dist/bench') }),
+  build({ ...common, entryPoints: { extension: join(root, 'extension/extension.ts') }, outdir: join(root, 'dist') }),
+]);
+for (const dir of ['dist', 'dist/bench']) {
+  copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(root, dir, 'sql-wasm.wasm'));
+}

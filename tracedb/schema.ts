@@ -1,0 +1,336 @@
+/**
+ * The trace file: an SQLite database. This module owns its layout (DDL), its version and the SQL
+ * that maintains the derived tables at ingest. Reading queries live in `queries.ts`.
+ *
+ * TRACE_FILE_VERSION is the version of this file layout, distinct from the binary event
+ * SCHEMA_VERSION of `runtime/eventSchema.ts`. Bump it when an existing table changes in a way old
+ * readers would misread; adding a table (sites, calls, state changes…) does not need a bump.
+ */
+import type { Database } from 'sql.js';
+import { EventType } from '../runtime/eventSchema';
+import { TraceError } from './errors';
+
+export const TRACE_FORMAT = 'cinescope-trace';
+export const TRACE_FILE_VERSION = 1;
+
+/** Larger pages make the index b-trees shallower: about 10% faster ingest than 4096. */
+export const PAGE_SIZE = 16384;
+
+/** Tables a version-1 trace must have. */
+export const REQUIRED_TABLES = ['meta', 'event_types', 'events', 'processes', 'threads', 'metrics'] as const;
+
+/**
+ * Connection settings, applied at every open (none of them is stored in the file). The database
+ * lives in sql.js memory, so there is nothing to make durable: no rollback journal, no syncs. With
+ * cache_spill off, a transaction's pages stay in the cache until COMMIT, so a ROLLBACK just drops
+ * them even without a journal.
+ */
+export const CONNECTION_PRAGMAS = `
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+PRAGMA locking_mode = EXCLUSIVE;
+PRAGMA temp_store = MEMORY;
+PRAGMA cache_size = -262144;
+PRAGMA cache_spill = OFF;
+`;
+
+export const SCHEMA_DDL = `
+PRAGMA page_size = ${PAGE_SIZE};
+
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Event type ids and their names, so queries can say: JOIN event_types USING (type) WHERE name = 'gc'.
+CREATE TABLE event_types (
+  type INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+
+-- One row per record, as the runtime wrote it. ts is epoch milliseconds with a sub-millisecond
+-- fraction; payload is JSON text (docs/value-encoding.md) or NULL.
+CREATE TABLE events (
+  id      INTEGER PRIMARY KEY,
+  pid     INTEGER NOT NULL,
+  tid     INTEGER NOT NULL,
+  eid     INTEGER NOT NULL,
+  parent  INTEGER NOT NULL,
+  site    INTEGER NOT NULL,
+  corr    INTEGER NOT NULL,
+  ts      REAL    NOT NULL,
+  type    INTEGER NOT NULL,
+  flags   INTEGER NOT NULL,
+  payload TEXT
+);
+CREATE INDEX events_thread_ts ON events (pid, tid, ts);
+CREATE INDEX events_type_ts ON events (type, ts);
+CREATE INDEX events_site ON events (site) WHERE site <> 0;
+CREATE INDEX events_corr ON events (corr) WHERE corr <> 0;
+
+-- Every process seen in events or named by a childSpawn. events/first_ts/last_ts count what was
+-- recorded from the process itself (0 for an untraced child such as a shell).
+CREATE TABLE processes (
+  pid          INTEGER PRIMARY KEY,
+  ppid         INTEGER,
+  argv         TEXT,     -- JSON array, from processStart
+  exec_argv    TEXT,     -- JSON array
+  cwd          TEXT,
+  title        TEXT,
+  node_version TEXT,
+  platform     TEXT,
+  command      TEXT,     -- from the parent's childSpawn
+  args         TEXT,     -- JSON array, from the parent's childSpawn
+  spawn_ts     REAL,
+  start_ts     REAL,
+  end_ts       REAL,
+  exit_code    INTEGER,
+  exit_signal  TEXT,
+  exit_reason  TEXT,     -- processExit reason: 'exit', 'signal', 'uncaught'
+  events       INTEGER NOT NULL DEFAULT 0,
+  first_ts     REAL,
+  last_ts      REAL
+);
+
+-- Every thread seen in events or named by a workerSpawn. tid 0 is a process's main thread.
+CREATE TABLE threads (
+  pid        INTEGER NOT NULL,
+  tid        INTEGER NOT NULL,
+  name       TEXT,
+  is_main    INTEGER,
+  filename   TEXT,       -- worker script, from workerSpawn
+  parent_tid INTEGER,    -- the thread that spawned this worker
+  spawn_ts   REAL,
+  start_ts   REAL,
+  end_ts     REAL,
+  exit_code  INTEGER,
+  events     INTEGER NOT NULL DEFAULT 0,
+  first_ts   REAL,
+  last_ts    REAL,
+  PRIMARY KEY (pid, tid)
+) WITHOUT ROWID;
+
+-- VM metrics in long format: one row per (sample, field). Names are the MetricsPayload fields,
+-- 'heapSpace.<space>' for heap spaces and 'gc.<kind>' (the collection's duration) for gc events.
+CREATE TABLE metrics (
+  pid   INTEGER NOT NULL,
+  tid   INTEGER NOT NULL,
+  ts    REAL    NOT NULL,
+  name  TEXT    NOT NULL,
+  value REAL    NOT NULL
+);
+CREATE INDEX metrics_series ON metrics (pid, tid, name, ts);
+`;
+
+export const INSERT_EVENT_TYPE = 'INSERT OR REPLACE INTO event_types (type, name) VALUES (?, ?)';
+export const EVENT_TYPE_ROWS: Array<[number, string]> = Object.entries(EventType).map(([name, type]) => [
+  type,
+  name,
+]);
+
+export const UPSERT_META =
+  'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+
+/**
+ * Multi-row insert of `rows` events. Binding a JS string through sql.js costs more than the rest of
+ * the row together, so the payloads of a chunk travel as one UTF-8 blob (?1) and each row cuts its
+ * own out by byte offset and length; a length of 0 stands for a NULL payload.
+ */
+export function insertEventsSql(rows: number): string {
+  const values: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const b = 2 + r * EVENT_PARAMS;
+    values.push(
+      `(?${b},?${b + 1},?${b + 2},?${b + 3},?${b + 4},?${b + 5},?${b + 6},?${b + 7},?${b + 8},` +
+        `nullif(CAST(substr(?1,?${b + 9},?${b + 10}) AS TEXT),''))`,
+    );
+  }
+  return `INSERT INTO events (pid, tid, eid, parent, site, corr, ts, type, flags, payload) VALUES ${values.join(',')}`;
+}
+/** Parameters per row of insertEventsSql: nine header fields, payload offset and length. */
+export const EVENT_PARAMS = 11;
+
+export const INSERT_METRIC = 'INSERT INTO metrics (pid, tid, ts, name, value) VALUES (?, ?, ?, ?, ?)';
+
+/** Adds one ingest call's event counts and time span to a thread (params pid, tid, n, first, last). */
+export const COUNT_THREAD = `
+INSERT INTO threads (pid, tid, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (pid, tid) DO UPDATE SET
+  events = events + excluded.events,
+  first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts),
+  last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)`;
+export const COUNT_PROCESS = `
+INSERT INTO processes (pid, events, first_ts, last_ts) VALUES (?, ?, ?, ?)
+ON CONFLICT (pid) DO UPDATE SET
+  events = events + excluded.events,
+  first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts),
+  last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)`;
+
+// Lifecycle upserts. Events of different processes arrive in any order, so each statement only
+// sets what its event knows and leaves what another event set: a child's own processStart is the
+// authority on its ppid, its parent's childExit on its exit code and signal (the OS saw them), its
+// own processExit on its end time and reason.
+
+/** pid, ppid, argv, exec_argv, cwd, title, node_version, platform, start_ts */
+export const UPSERT_PROCESS_START = `
+INSERT INTO processes (pid, ppid, argv, exec_argv, cwd, title, node_version, platform, start_ts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (pid) DO UPDATE SET
+  ppid = coalesce(excluded.ppid, ppid), argv = excluded.argv, exec_argv = excluded.exec_argv,
+  cwd = excluded.cwd, title = excluded.title, node_version = excluded.node_version,
+  platform = excluded.platform, start_ts = excluded.start_ts`;
+/** pid, end_ts, exit_code, exit_signal, exit_reason */
+export const UPSERT_PROCESS_EXIT = `
+INSERT INTO processes (pid, end_ts, exit_code, exit_signal, exit_reason) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (pid) DO UPDATE SET
+  end_ts = excluded.end_ts, exit_code = coalesce(exit_code, excluded.exit_code),
+  exit_signal = coalesce(exit_signal, excluded.exit_signal), exit_reason = excluded.exit_reason`;
+/** pid (the child), ppid (the spawning process), command, args, spawn_ts */
+export const UPSERT_CHILD_SPAWN = `
+INSERT INTO processes (pid, ppid, command, args, spawn_ts) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (pid) DO UPDATE SET
+  ppid = coalesce(ppid, excluded.ppid), command = excluded.command, args = excluded.args,
+  spawn_ts = excluded.spawn_ts`;
+/** pid (the child), end_ts, exit_code, exit_signal */
+export const UPSERT_CHILD_EXIT = `
+INSERT INTO processes (pid, end_ts, exit_code, exit_signal) VALUES (?, ?, ?, ?)
+ON CONFLICT (pid) DO UPDATE SET
+  end_ts = coalesce(end_ts, excluded.end_ts), exit_code = coalesce(excluded.exit_code, exit_code),
+  exit_signal = coalesce(excluded.exit_signal, exit_signal)`;
+/** pid, tid, name, is_main, start_ts */
+export const UPSERT_THREAD_START = `
+INSERT INTO threads (pid, tid, name, is_main, start_ts) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (pid, tid) DO UPDATE SET
+  name = coalesce(excluded.name, name), is_main = coalesce(excluded.is_main, is_main),
+  start_ts = coalesce(excluded.start_ts, start_ts)`;
+/** pid, tid, start_ts, is_main: the thread that wrote a processStart, if nothing better is known */
+export const UPSERT_THREAD_SEEN_START = `
+INSERT INTO threads (pid, tid, is_main, start_ts) VALUES (?, ?, ?, ?)
+ON CONFLICT (pid, tid) DO UPDATE SET
+  is_main = coalesce(is_main, excluded.is_main), start_ts = coalesce(start_ts, excluded.start_ts)`;
+/** pid, tid, end_ts, exit_code */
+export const UPSERT_THREAD_EXIT = `
+INSERT INTO threads (pid, tid, end_ts, exit_code) VALUES (?, ?, ?, ?)
+ON CONFLICT (pid, tid) DO UPDATE SET
+  end_ts = excluded.end_ts, exit_code = coalesce(excluded.exit_code, exit_code)`;
+/** pid, tid, end_ts, exit_code: the thread that wrote a processExit, if it has no end yet */
+export const UPSERT_THREAD_SEEN_EXIT = `
+INSERT INTO threads (pid, tid, end_ts, exit_code) VALUES (?, ?, ?, ?)
+ON CONFLICT (pid, tid) DO UPDATE SET
+  end_ts = coalesce(end_ts, excluded.end_ts), exit_code = coalesce(exit_code, excluded.exit_code)`;
+/** pid, tid (the new worker), name, filename, parent_tid, spawn_ts */
+export const UPSERT_WORKER_SPAWN = `
+INSERT INTO threads (pid, tid, name, filename, parent_tid, spawn_ts, is_main) VALUES (?, ?, ?, ?, ?, ?, 0)
+ON CONFLICT (pid, tid) DO UPDATE SET
+  name = coalesce(name, excluded.name), filename = excluded.filename,
+  parent_tid = excluded.parent_tid, spawn_ts = excluded.spawn_ts, is_main = 0`;
+
+// ---- Reading a file ----------------------------------------------------------------------------
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+/** Checks the SQLite header of trace file bytes before sql.js sees them: magic, page size, length. */
+export function checkFileHeader(bytes: Uint8Array, label: string): void {
+  if (bytes.length === 0) throw new TraceError('not-a-trace', `${label} is not a Cinescope trace: it is empty.`);
+  const magic = String.fromCharCode(...bytes.subarray(0, 16));
+  if (bytes.length < 100 || magic !== SQLITE_MAGIC) {
+    throw new TraceError('not-a-trace', `${label} is not a Cinescope trace: it is not an SQLite database.`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const rawPageSize = view.getUint16(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
+    throw new TraceError('corrupt-file', `${label} is corrupt: its SQLite header is damaged.`);
+  }
+  // The header's page count is only trusted when it was written by the same change as the file.
+  const pageCount = view.getUint32(28);
+  const countIsCurrent = view.getUint32(92) === view.getUint32(24);
+  const expected = countIsCurrent && pageCount > 0 ? pageCount * pageSize : 0;
+  if (bytes.length < expected || bytes.length % pageSize !== 0) {
+    const size = expected > bytes.length ? `${expected} bytes` : `a whole number of ${pageSize}-byte pages`;
+    throw new TraceError(
+      'corrupt-file',
+      `${label} is truncated: it has ${bytes.length} bytes where a complete trace has ${size}. It was probably cut short while being copied or written.`,
+    );
+  }
+}
+
+/** Checks that an opened SQLite database is a trace this version can read. */
+export function checkTraceContents(db: Database, label: string): void {
+  let tables: Set<string>;
+  let meta: Map<string, string>;
+  try {
+    tables = new Set(
+      (db.exec("SELECT name FROM sqlite_schema WHERE type = 'table'")[0]?.values ?? []).map((r) => String(r[0])),
+    );
+    if (!tables.has('meta')) {
+      throw new TraceError(
+        'not-a-trace',
+        `${label} is an SQLite database but not a Cinescope trace: it has no Cinescope meta table.`,
+      );
+    }
+    meta = new Map(
+      (db.exec('SELECT key, value FROM meta')[0]?.values ?? []).map((r) => [String(r[0]), String(r[1])]),
+    );
+  } catch (e) {
+    throw corruptionError(e, label) ?? e;
+  }
+  const format = meta.get('format');
+  if (format !== TRACE_FORMAT) {
+    throw new TraceError(
+      'not-a-trace',
+      `${label} is an SQLite database but not a Cinescope trace: its meta table has ${format === undefined ? 'no format' : `format "${format}"`}.`,
+    );
+  }
+  const version = Number(meta.get('schemaVersion'));
+  if (!Number.isInteger(version) || version < 1) {
+    throw new TraceError('corrupt-file', `${label} is corrupt: its trace format version is missing or invalid.`);
+  }
+  if (version > TRACE_FILE_VERSION) {
+    throw new TraceError(
+      'too-new',
+      `${label} was written by a newer Cinescope (trace format ${version}; this version reads up to ${TRACE_FILE_VERSION}). Update Cinescope to open it.`,
+    );
+  }
+  const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
+  if (missing.length > 0) {
+    throw new TraceError('corrupt-file', `${label} is incomplete: it has no ${missing.join(', ')} table.`);
+  }
+}
+
+/** The TraceError for an SQLite failure that means the file is damaged, or undefined for others. */
+export function corruptionError(e: unknown, label: string): TraceError | undefined {
+  if (e instanceof TraceError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (/malformed|not a database|corrupt/i.test(message)) {
+    return new TraceError('corrupt-file', `${label} is corrupt (SQLite: ${message}).`);
+  }
+  return undefined;
+}
+
+// ---- Metrics -----------------------------------------------------------------------------------
+
+/**
+ * The numeric fields of a metrics payload as (name, value): top-level numbers by their name,
+ * heapSpaces.<space> as 'heapSpace.<space>', other objects of numbers as '<field>.<key>'. Tagged
+ * non-JSON values ({"$": …}) are skipped; escaped keys ("$$x") are unescaped.
+ */
+export function flattenMetrics(payload: Record<string, unknown>): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const [rawKey, value] of Object.entries(payload)) {
+    const key = unescapeKey(rawKey);
+    if (typeof value === 'number') {
+      if (Number.isFinite(value)) out.push([key, value]);
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('$' in value)) {
+      const prefix = key === 'heapSpaces' ? 'heapSpace' : key;
+      for (const [rawSub, sub] of Object.entries(value)) {
+        if (typeof sub === 'number' && Number.isFinite(sub)) out.push([`${prefix}.${unescapeKey(rawSub)}`, sub]);
+      }
+    }
+  }
+  return out;
+}
+
+function unescapeKey(key: string): string {
+  return key.startsWith('$$') ? key.slice(1) : key;
+}
