@@ -32,7 +32,7 @@ import {
 
 const { Collector, TraceDb } = loadInternals();
 
-const ROUNDS = quick ? 3 : 5;
+const ROUNDS = quick ? 2 : 5;
 const STORM_N = 100_000;
 const HTTP_REQUESTS = quick ? 1000 : 3000;
 const HTTP_CONCURRENCY = 16;

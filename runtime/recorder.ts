@@ -21,6 +21,8 @@ export interface EventLinks {
    * sides share no position (MessagePort, BroadcastChannel): equal messages get equal ids.
    */
   corrSalt?: string;
+  /** The time the event happened, when it is recorded later (epoch ms). */
+  ts?: number;
 }
 
 /** Writes the events of one thread into that thread's ring. */
@@ -45,7 +47,7 @@ export class Recorder {
   /** Records one event; returns its event id, or 0 when it was dropped. */
   record(type: EventTypeId, payload?: unknown, links?: EventLinks): number {
     try {
-      const ts = this.timeOrigin + performance.now();
+      const ts = links?.ts ?? this.timeOrigin + performance.now();
       let payloadBytes = 0;
       let flags = 0;
       let corr = links?.corr ?? 0;

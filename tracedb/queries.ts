@@ -129,7 +129,8 @@ export function toEventRow(r: SqlValue[]): EventRow {
 }
 
 /** json_extract that yields NULL instead of failing on a payload that is not JSON. */
-const field = (col: string, p: string) => `CASE WHEN json_valid(${col}) THEN json_extract(${col}, '${p}') END`;
+const field = (col: string, p: string) =>
+  `CASE WHEN json_valid(${col}) THEN json_extract(${col}, '${p}') END`;
 
 /** Params: fromTs, toTs, pid (or null for all). A pid matches the sender or the receiver. */
 export const MESSAGES_SQL = `
@@ -363,7 +364,10 @@ function refuseWrites(sql: string): void {
     const m = PRAGMA_FORM.exec(text);
     const name = m?.[1].toLowerCase();
     if (m && name && REPORTING_PRAGMAS.has(name) && (!m[2] || WITH_ARGUMENT.has(name))) return;
-    throw new TraceError('read-only', 'Queries are read-only: only PRAGMAs that report (such as table_info) run.');
+    throw new TraceError(
+      'read-only',
+      'Queries are read-only: only PRAGMAs that report (such as table_info) run.',
+    );
   }
   throw new TraceError(
     'read-only',

@@ -231,7 +231,8 @@ const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
 /** Checks the SQLite header of trace file bytes before sql.js sees them: magic, page size, length. */
 export function checkFileHeader(bytes: Uint8Array, label: string): void {
-  if (bytes.length === 0) throw new TraceError('not-a-trace', `${label} is not a Cinescope trace: it is empty.`);
+  if (bytes.length === 0)
+    throw new TraceError('not-a-trace', `${label} is not a Cinescope trace: it is empty.`);
   const magic = String.fromCharCode(...bytes.subarray(0, 16));
   if (bytes.length < 100 || magic !== SQLITE_MAGIC) {
     throw new TraceError('not-a-trace', `${label} is not a Cinescope trace: it is not an SQLite database.`);
@@ -261,7 +262,9 @@ export function checkTraceContents(db: Database, label: string): void {
   let meta: Map<string, string>;
   try {
     tables = new Set(
-      (db.exec("SELECT name FROM sqlite_schema WHERE type = 'table'")[0]?.values ?? []).map((r) => String(r[0])),
+      (db.exec("SELECT name FROM sqlite_schema WHERE type = 'table'")[0]?.values ?? []).map((r) =>
+        String(r[0]),
+      ),
     );
     if (!tables.has('meta')) {
       throw new TraceError(
@@ -284,7 +287,10 @@ export function checkTraceContents(db: Database, label: string): void {
   }
   const version = Number(meta.get('schemaVersion'));
   if (!Number.isInteger(version) || version < 1) {
-    throw new TraceError('corrupt-file', `${label} is corrupt: its trace format version is missing or invalid.`);
+    throw new TraceError(
+      'corrupt-file',
+      `${label} is corrupt: its trace format version is missing or invalid.`,
+    );
   }
   if (version > TRACE_FILE_VERSION) {
     throw new TraceError(
@@ -324,7 +330,8 @@ export function flattenMetrics(payload: Record<string, unknown>): Array<[string,
     } else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('$' in value)) {
       const prefix = key === 'heapSpaces' ? 'heapSpace' : key;
       for (const [rawSub, sub] of Object.entries(value)) {
-        if (typeof sub === 'number' && Number.isFinite(sub)) out.push([`${prefix}.${unescapeKey(rawSub)}`, sub]);
+        if (typeof sub === 'number' && Number.isFinite(sub))
+          out.push([`${prefix}.${unescapeKey(rawSub)}`, sub]);
       }
     }
   }

@@ -120,7 +120,7 @@ export class TraceDb {
     if (events.length === 0) return;
     events.forEach(checkEvent);
     this.write(() => {
-      for (let i = 0; i < events.length; ) {
+      for (let i = 0; i < events.length;) {
         const rows = chunkRows(events.length - i);
         this.insertChunk(events, i, rows);
         i += rows;
@@ -162,8 +162,16 @@ export class TraceDb {
   }
 
   /** A thread's events with fromTs <= ts <= toTs, in time order, at most `limit` (default 10000). */
-  threadEvents(pid: number, tid: number, fromTs: number, toTs: number, limit = DEFAULT_EVENT_LIMIT): EventRow[] {
-    return this.all(THREAD_EVENTS_SQL, [pid, tid, fromTs, toTs, Math.max(0, Math.floor(limit))]).map(toEventRow);
+  threadEvents(
+    pid: number,
+    tid: number,
+    fromTs: number,
+    toTs: number,
+    limit = DEFAULT_EVENT_LIMIT,
+  ): EventRow[] {
+    return this.all(THREAD_EVENTS_SQL, [pid, tid, fromTs, toTs, Math.max(0, Math.floor(limit))]).map(
+      toEventRow,
+    );
   }
 
   /**
@@ -276,7 +284,10 @@ export class TraceDb {
   private insertChunk(events: readonly TraceEvent[], start: number, rows: number): void {
     let insert = this.chunkInserts.get(rows);
     if (!insert) {
-      insert = { statement: this.stmt(S.insertEventsSql(rows)), params: new Array<SqlValue>(1 + rows * S.EVENT_PARAMS) };
+      insert = {
+        statement: this.stmt(S.insertEventsSql(rows)),
+        params: new Array<SqlValue>(1 + rows * S.EVENT_PARAMS),
+      };
       this.chunkInserts.set(rows, insert);
     }
     const { statement, params } = insert;
@@ -337,7 +348,12 @@ export class TraceDb {
     for (const t of seen.values()) {
       this.stmt(S.COUNT_THREAD).run([t.pid, t.tid, t.n, t.first, t.last]);
       const p = processes.get(t.pid);
-      if (p) processes.set(t.pid, { n: p.n + t.n, first: Math.min(p.first, t.first), last: Math.max(p.last, t.last) });
+      if (p)
+        processes.set(t.pid, {
+          n: p.n + t.n,
+          first: Math.min(p.first, t.first),
+          last: Math.max(p.last, t.last),
+        });
       else processes.set(t.pid, { n: t.n, first: t.first, last: t.last });
     }
     for (const [pid, p] of processes) this.stmt(S.COUNT_PROCESS).run([pid, p.n, p.first, p.last]);
@@ -365,7 +381,13 @@ export class TraceDb {
         run(S.UPSERT_THREAD_SEEN_EXIT, [e.pid, e.tid, e.ts, num(p.code)]);
         break;
       case EventType.threadStart:
-        run(S.UPSERT_THREAD_START, [e.pid, num(p.threadId) ?? e.tid, str(p.name), bool(p.isMainThread), e.ts]);
+        run(S.UPSERT_THREAD_START, [
+          e.pid,
+          num(p.threadId) ?? e.tid,
+          str(p.name),
+          bool(p.isMainThread),
+          e.ts,
+        ]);
         break;
       case EventType.threadExit:
         run(S.UPSERT_THREAD_EXIT, [e.pid, num(p.threadId) ?? e.tid, e.ts, num(p.code)]);
@@ -386,12 +408,14 @@ export class TraceDb {
         break;
       }
       case EventType.metrics:
-        for (const [name, value] of S.flattenMetrics(p)) run(S.INSERT_METRIC, [e.pid, e.tid, e.ts, name, value]);
+        for (const [name, value] of S.flattenMetrics(p))
+          run(S.INSERT_METRIC, [e.pid, e.tid, e.ts, name, value]);
         break;
       case EventType.gc: {
         const kind = str(p.kind);
         const duration = num(p.durationMs);
-        if (kind !== null && duration !== null) run(S.INSERT_METRIC, [e.pid, e.tid, e.ts, `gc.${kind}`, duration]);
+        if (kind !== null && duration !== null)
+          run(S.INSERT_METRIC, [e.pid, e.tid, e.ts, `gc.${kind}`, duration]);
         break;
       }
     }

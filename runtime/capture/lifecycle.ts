@@ -31,16 +31,30 @@ export function captureLifecycle(isMain: boolean, onExit: ExitHandler): void {
     }
   });
 
+  // Reading an Error's `stack` before Node reports it as fatal changes the report: Node then points
+  // at its own internals instead of the line that threw. So an unhandled rejection nobody handled
+  // is encoded only after that report (at exit) or on the next turn of the loop, with the time
+  // it happened.
+  const pending: Array<{ ts: number; error: unknown }> = [];
+  const recordPending = () => {
+    for (const { ts, error } of pending.splice(0)) {
+      safely(() => recordEvent(EventType.unhandledRejection, { error }, { ts }));
+    }
+  };
+
   const originalEmit = process.emit;
   // Observe emits instead of listening: Node decides how to treat an unhandled rejection by
   // whether anyone listens, so a listener of ours would change the program.
   process.emit = function emit(this: NodeJS.Process, event: string | symbol, ...args: unknown[]) {
-    if (event === 'unhandledRejection') {
-      safely(() => recordEvent(EventType.unhandledRejection, { error: args[0] }));
-    } else if (event === 'message') {
-      onOwnIpcMessage(args[0]);
-    }
+    const ts = event === 'unhandledRejection' ? performance.timeOrigin + performance.now() : 0;
+    if (event === 'message') onOwnIpcMessage(args[0]);
+    if (event === 'exit') recordPending();
     const result = (originalEmit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
+    if (event === 'unhandledRejection') {
+      pending.push({ ts, error: args[0] });
+      if (result) recordPending();
+      else setTimeout(recordPending, 0).unref();
+    }
     // After the program's own 'exit' listeners ran, so that what they record is kept too.
     if (event === 'exit') finish(Number(args[0] ?? 0), uncaught ? 'uncaught' : 'exit');
     return result;
