@@ -7,7 +7,17 @@
 // the figures are medians over rounds.
 import { performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
-import { loadInternals, median, min, nowMs, printBenchJson, printTable, quick, round, rotate } from './lib.mjs';
+import {
+  loadInternals,
+  median,
+  min,
+  nowMs,
+  printBenchJson,
+  printTable,
+  quick,
+  round,
+  rotate,
+} from './lib.mjs';
 
 const { Recorder, RingWriter, RingReader, createRingBuffer, ValueEncoder, EventType } = loadInternals();
 
@@ -118,10 +128,13 @@ const labels = {
   jsonStringifyUtf8: '    JSON.stringify + utf8 write',
 };
 const targets = { headerOnly: '<= 20', valueEncoder: '~130', jsonStringify: '~340' };
-printTable(`encode: ns per event, median of ${ROUNDS} rounds x ${N.toLocaleString('en-US')} (${quick ? 'quick' : 'full'})`, [
-  ['variant', 'median ns', 'min ns', 'max ns', 'target ns'],
-  ...names.map((n) => [labels[n], med[n], min(samples[n]), Math.max(...samples[n]), targets[n] ?? '']),
-]);
+printTable(
+  `encode: ns per event, median of ${ROUNDS} rounds x ${N.toLocaleString('en-US')} (${quick ? 'quick' : 'full'})`,
+  [
+    ['variant', 'median ns', 'min ns', 'max ns', 'target ns'],
+    ...names.map((n) => [labels[n], med[n], min(samples[n]), Math.max(...samples[n]), targets[n] ?? '']),
+  ],
+);
 const ratios = {
   encodeVsStringify: med.valueEncoder / med.jsonStringify,
   encodeVsStringifyUtf8: med.valueEncoder / med.jsonStringifyUtf8,
@@ -135,7 +148,8 @@ printTable('encode: ratios', [
   ['(b) - (a): payload cost, ns', ratios.payloadCostNs],
   ['(a) - clock: header write + claim, ns', ratios.headerMinusClockNs],
 ]);
-if (droppedTotal > 0) console.log(`note: ${droppedTotal} records were dropped (the ring filled): the figures are off.`);
+if (droppedTotal > 0)
+  console.log(`note: ${droppedTotal} records were dropped (the ring filled): the figures are off.`);
 if (recorder.failures > 0) console.log(`note: the recorder counted ${recorder.failures} internal failures.`);
 
 printBenchJson(
@@ -147,6 +161,10 @@ printBenchJson(
     dropped: droppedTotal,
     failures: recorder.failures,
   },
-  { rounds: ROUNDS, eventsPerRound: N, targets: { headerOnlyNs: 20, valueEncoderNs: 130, jsonStringifyNs: 340 } },
+  {
+    rounds: ROUNDS,
+    eventsPerRound: N,
+    targets: { headerOnlyNs: 20, valueEncoderNs: 130, jsonStringifyNs: 340 },
+  },
 );
 if (sink === -1) console.log('');

@@ -51,16 +51,21 @@ export function round(value, digits = 4) {
 export function fmt(value, decimals = 2) {
   if (value === null || value === undefined) return '-';
   if (typeof value !== 'number') return String(value);
-  if (!Number.isFinite(value) || Number.isInteger(value)) return Math.abs(value) >= 1000 ? value.toLocaleString('en-US') : String(value);
+  if (!Number.isFinite(value) || Number.isInteger(value))
+    return Math.abs(value) >= 1000 ? value.toLocaleString('en-US') : String(value);
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(decimals);
 }
 
-/** Prints an aligned table: `rows` are arrays of cells, the first row is the header. */
-export function printTable(title, rows) {
+/**
+ * Prints an aligned table: `rows` are arrays of cells, the first row is the header. The first
+ * `leftColumns` columns are aligned left, the others (figures) right.
+ */
+export function printTable(title, rows, leftColumns = 1) {
   const cells = rows.map((row) => row.map((c) => (typeof c === 'number' ? fmt(c) : String(c ?? '-'))));
   const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  const line = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (row) =>
+    row.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${title}`);
   console.log(line(cells[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -69,7 +74,15 @@ export function printTable(title, rows) {
 
 /** The one machine-readable line of a benchmark. */
 export function printBenchJson(bench, results, extra = {}) {
-  const line = { bench, quick, node: process.version, cpus: cpus().length, loadavg: loadAtStart, ...extra, results };
+  const line = {
+    bench,
+    quick,
+    node: process.version,
+    cpus: cpus().length,
+    loadavg: loadAtStart,
+    ...extra,
+    results,
+  };
   console.log(`BENCH_JSON ${JSON.stringify(line)}`);
 }
 

@@ -13,6 +13,7 @@
 // under the runtime and under the CLI, waits for its `PORT <n>` line, sends a fixed number of
 // GET /work?n=2 requests over keep-alive connections on 127.0.0.1 and compares requests/s.
 import { spawn } from 'node:child_process';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,11 @@ const workloads = [
   { name: 'ipc-parent', args: ['examples/ipc-parent/parent.js'], exitCode: 0 },
   { name: 'bank-account', args: ['examples/bank-account/index.js'], exitCode: 1 },
   { name: 'http-self-test', args: ['examples/http-server/server.js', '--self-test'], exitCode: 0 },
-  { name: `message-storm ${STORM_N}`, args: ['examples/message-storm/main.js', String(STORM_N)], exitCode: 0 },
+  {
+    name: `message-storm ${STORM_N}`,
+    args: ['examples/message-storm/main.js', String(STORM_N)],
+    exitCode: 0,
+  },
 ];
 const VARIANTS = ['plain', 'runtime', 'cli'];
 
@@ -67,7 +72,11 @@ async function startCollector() {
 
 let sessions = 0;
 function runtimeEnv(collector) {
-  const config = { url: collector.url, token: collector.token, session: `bench-${process.pid}-${++sessions}` };
+  const config = {
+    url: collector.url,
+    token: collector.token,
+    session: `bench-${process.pid}-${++sessions}`,
+  };
   return {
     ...baseEnv(),
     NODE_OPTIONS: `--require "${PRELOAD.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
@@ -87,7 +96,10 @@ async function finishCollector({ db, collector }) {
 /** The command line of a variant: [file, args]. */
 function commandOf(variant, args) {
   if (variant === 'cli') {
-    return [process.execPath, [CLI, 'record', '--out', join(tmp, 'trace.cinescope'), '--', process.execPath, ...args]];
+    return [
+      process.execPath,
+      [CLI, 'record', '--out', join(tmp, 'trace.cinescope'), '--', process.execPath, ...args],
+    ];
   }
   return [process.execPath, args];
 }
@@ -212,7 +224,8 @@ async function load(port, total, concurrency) {
   const ms = nowMs() - t0;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const pct = (p) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   return { ms, rps: (total - errors) / (ms / 1000), p50: pct(50), p99: pct(99), errors };
 }
 
@@ -225,7 +238,8 @@ async function runHttp(variant) {
   const stopBy = setTimeout(() => server.child.kill('SIGTERM'), 10_000);
   const { code, signal } = await server.exited;
   clearTimeout(stopBy);
-  if (code !== 0) note(`http-server (${variant}) exited with ${code ?? signal}: ${server.stderr().slice(-200)}`);
+  if (code !== 0)
+    note(`http-server (${variant}) exited with ${code ?? signal}: ${server.stderr().slice(-200)}`);
   if (result.errors) note(`http-server (${variant}): ${result.errors} requests failed`);
   if (variant === 'runtime') Object.assign(result, await finishCollector(startServer.collector));
   return result;
@@ -258,7 +272,9 @@ const med = (list, key) => median(list.map((x) => x[key]).filter((x) => typeof x
 const pairedRatio = (a, b, key) => median(a.map((x, i) => x[key] / b[i][key]));
 
 const results = { programs: {}, http: {} };
-const rows = [['program', 'plain ms', 'runtime ms', 'program-only x', 'cli ms', 'whole-command x', 'events', 'dropped']];
+const rows = [
+  ['program', 'plain ms', 'runtime ms', 'program-only x', 'cli ms', 'whole-command x', 'events', 'dropped'],
+];
 for (const w of workloads) {
   const s = samples[w.name];
   const plain = med(s.plain, 'ms');
@@ -279,12 +295,26 @@ for (const w of workloads) {
     traceBytes: med(s.cli, 'traceBytes'),
   };
   results.programs[w.name] = r;
-  rows.push([w.name, r.plainMs, r.runtimeMs, r.programOnlyRatio, r.cliMs, r.wholeCommandRatio, r.events, r.dropped]);
+  rows.push([
+    w.name,
+    r.plainMs,
+    r.runtimeMs,
+    r.programOnlyRatio,
+    r.cliMs,
+    r.wholeCommandRatio,
+    r.events,
+    r.dropped,
+  ]);
 }
-printTable(`overhead: wall time, median of ${ROUNDS} rounds (${quick ? 'quick' : 'full'}); target program-only <= 1.02x`, rows);
+printTable(
+  `overhead: wall time, median of ${ROUNDS} rounds (${quick ? 'quick' : 'full'}); target program-only <= 1.02x`,
+  rows,
+);
 
 const h = samples.http;
-const httpRows = [['variant', 'requests/s', 'load ms', 'p50 ms', 'p99 ms', 'startup ms', 'x plain rps', 'events', 'dropped']];
+const httpRows = [
+  ['variant', 'requests/s', 'load ms', 'p50 ms', 'p99 ms', 'startup ms', 'x plain rps', 'events', 'dropped'],
+];
 for (const v of VARIANTS) {
   const r = {
     rps: med(h[v], 'rps'),
@@ -303,7 +333,17 @@ for (const v of VARIANTS) {
     r.dropped = med(h[v], 'dropped');
   }
   results.http[v] = r;
-  httpRows.push([v, r.rps, r.loadMs, r.p50Ms, r.p99Ms, r.startupMs, r.rpsRatio, r.events ?? '-', r.dropped ?? '-']);
+  httpRows.push([
+    v,
+    r.rps,
+    r.loadMs,
+    r.p50Ms,
+    r.p99Ms,
+    r.startupMs,
+    r.rpsRatio,
+    r.events ?? '-',
+    r.dropped ?? '-',
+  ]);
 }
 printTable(
   `overhead: http-server, ${HTTP_REQUESTS} x GET /work?n=2 over ${HTTP_CONCURRENCY} keep-alive connections, median of ${ROUNDS}`,
@@ -318,7 +358,10 @@ console.log(`overhead: ${((nowMs() - started) / 1000).toFixed(1)} s`);
 
 const rounded = (o) =>
   Object.fromEntries(
-    Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v && typeof v === 'object' ? rounded(v) : v]),
+    Object.entries(o).map(([k, v]) => [
+      k,
+      typeof v === 'number' ? round(v) : v && typeof v === 'object' ? rounded(v) : v,
+    ]),
   );
 printBenchJson('overhead', rounded(results), {
   rounds: ROUNDS,

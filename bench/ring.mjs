@@ -150,7 +150,15 @@ printTable(
     ['variant', 'writers', 'per writer M/s', 'ns/event', 'total M/s', 'delivered M/s', 'dropped %'],
     ...names.map((n) => {
       const s = summary[n];
-      return [n, s.writers, M(s.perWriterEps), s.nsPerEvent, M(s.totalEps), M(s.deliveredEps), (s.dropRate * 100).toFixed(1)];
+      return [
+        n,
+        s.writers,
+        M(s.perWriterEps),
+        s.nsPerEvent,
+        M(s.totalEps),
+        M(s.deliveredEps),
+        (s.dropRate * 100).toFixed(1),
+      ];
     }),
   ],
 );

@@ -75,8 +75,18 @@ function headlines(name, r) {
         ['ring', '2 writers, own rings, per writer', M(v.own2.perWriterEps), '>= 20 M/s'],
         ['ring', '2 writers, shared Atomics.add counter, total', M(v.shared2.totalEps), ''],
         ['ring', 'shared2 / own2 total', x(r.ratios.shared2VsOwn2Total), '< 1x'],
-        ['ring', '1 writer + drain: delivered', `${M(v.drain1.deliveredEps)}, ${(v.drain1.dropRate * 100).toFixed(1)}% dropped`, ''],
-        ['ring', '2 writers + drain: delivered', `${M(v.drain2.deliveredEps)}, ${(v.drain2.dropRate * 100).toFixed(1)}% dropped`, ''],
+        [
+          'ring',
+          '1 writer + drain: delivered',
+          `${M(v.drain1.deliveredEps)}, ${(v.drain1.dropRate * 100).toFixed(1)}% dropped`,
+          '',
+        ],
+        [
+          'ring',
+          '2 writers + drain: delivered',
+          `${M(v.drain2.deliveredEps)}, ${(v.drain2.dropRate * 100).toFixed(1)}% dropped`,
+          '',
+        ],
       ];
     }
     case 'tracedb':
@@ -120,7 +130,7 @@ for (const o of outcomes) {
     rows.push([o.name, '(no BENCH_JSON line)', '', '']);
   }
 }
-printTable('=== summary (targets are for reading, not assertions) ===', rows);
+printTable('=== summary (targets are for reading, not assertions) ===', rows, 2);
 const crashed = outcomes.filter((o) => o.code !== 0);
 console.log(
   `\nbench: ${outcomes.map((o) => `${o.name} ${o.seconds.toFixed(1)} s`).join(', ')}; ` +

@@ -106,6 +106,20 @@ export const ERROR_TYPES: readonly number[] = [
   EventType.workerError,
 ];
 
+/**
+ * Event types that explain how a program ended or failed: never sampled away, and allowed into
+ * the reserve of a nearly full ring.
+ */
+export const CRITICAL_TYPES: readonly number[] = [
+  ...ERROR_TYPES,
+  EventType.processStart,
+  EventType.processExit,
+  EventType.threadStart,
+  EventType.threadExit,
+  EventType.childExit,
+  EventType.signal,
+];
+
 /** Kinds of message channel, as recorded in message payloads. */
 export type ChannelKind = 'worker' | 'parentPort' | 'port' | 'broadcast' | 'ipc';
 

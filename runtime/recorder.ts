@@ -5,11 +5,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { correlationOfBytes } from './correlation';
-import { HEADER_BYTES, MAX_RECORD_BYTES, Offset, RecordFlag } from './eventSchema';
+import { CRITICAL_TYPES, HEADER_BYTES, MAX_RECORD_BYTES, Offset, RecordFlag } from './eventSchema';
 import type { EventTypeId } from './eventSchema';
 import type { RingWriter } from './ring';
 import { ValueEncoder } from './valueEncoder';
 import type { EncodeLimits } from './valueEncoder';
+
+/** CRITICAL[type] is 1 for the types in CRITICAL_TYPES: one indexed load on the hot path. */
+const CRITICAL = new Uint8Array(256);
+for (const type of CRITICAL_TYPES) CRITICAL[type] = 1;
 
 /** Optional header fields of an event. */
 export interface EventLinks {
@@ -59,7 +63,7 @@ export class Recorder {
         }
       }
       const length = HEADER_BYTES + payloadBytes;
-      const at = this.ring.claim(length);
+      const at = this.ring.claim(length, CRITICAL[type] === 1);
       if (at < 0) return 0;
       const eid = this.nextEid++;
       const view = this.ring.view;

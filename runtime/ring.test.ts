@@ -64,10 +64,22 @@ describe('ring buffer', () => {
     const reader = new RingReader(sab);
     let accepted = 0;
     for (let seq = 1; seq <= 200; seq++) if (writeRecord(writer, seq, 24)) accepted++;
-    expect(accepted).toBe(4096 / 64);
+    // The last eighth is kept for critical records.
+    expect(accepted).toBe((4096 - 512) / 64);
+    let critical = 0;
+    for (let seq = 201; seq <= 210; seq++) {
+      const at = writer.claim(64, true);
+      if (at < 0) continue;
+      critical++;
+      writer.view.setUint32(at + Offset.length, 64, true);
+      writer.view.setUint32(at + Offset.eid, seq, true);
+      writer.bytes.fill(seq & 0xff, at + HEADER_BYTES, at + 64);
+      writer.commit();
+    }
+    expect(critical).toBe(512 / 64);
     const seqs = drainAll(reader);
-    expect(seqs).toEqual(Array.from({ length: accepted }, (_, i) => i + 1));
-    expect(reader.takeDrops()).toEqual([200 - accepted, (200 - accepted) * 64]);
+    expect(seqs).toEqual([...Array.from({ length: accepted }, (_, i) => i + 1), ...Array.from({ length: 8 }, (_, i) => 201 + i)]);
+    expect(reader.takeDrops()).toEqual([200 - accepted + 2, (200 - accepted + 2) * 64]);
     expect(reader.takeDrops()).toEqual([0, 0]);
     expect(reader.tid).toBe(3);
   });

@@ -50,6 +50,7 @@ export class RingWriter {
   private readonly mask: number;
   private readonly capacity: number;
   private readonly dropOldest: boolean;
+  private readonly reserve: number;
   private write = 0;
   private pending = 0;
 
@@ -60,21 +61,24 @@ export class RingWriter {
     this.view = new DataView(sab, CTRL_BYTES);
     this.bytes = new Uint8Array(sab, CTRL_BYTES);
     this.dropOldest = this.ctrl[Ctrl.policy] === 1;
+    this.reserve = Math.min(this.capacity >>> 3, 64 * 1024);
     this.write = Atomics.load(this.ctrl, Ctrl.write) >>> 0;
   }
 
   /**
    * Claims `length` bytes for one record and returns the index to write it at, or -1 when the
-   * record was dropped (counted). Call `commit()` after writing to publish it.
+   * record was dropped (counted). Call `commit()` after writing to publish it. Only `critical`
+   * records (errors, exits) may use the last `reserve` bytes, so a flood of ordinary events
+   * cannot crowd out the events that explain how the program ended.
    */
-  claim(length: number): number {
+  claim(length: number, critical = false): number {
     const size = align8(length);
     let index = this.write & this.mask;
     const tail = this.capacity - index;
     const need = size <= tail ? size : tail + size;
     if (need > this.capacity) return this.drop(length);
     let used = (this.write - (Atomics.load(this.ctrl, Ctrl.read) >>> 0)) >>> 0;
-    if (need > this.capacity - used) {
+    if (need > this.capacity - used - (critical ? 0 : this.reserve)) {
       if (!this.dropOldest) return this.drop(length);
       used = this.evict(need);
     }
@@ -106,12 +110,14 @@ export class RingWriter {
 
   /** Advances the read position past whole old records until `need` bytes are free. */
   private evict(need: number): number {
+    // Keep the reserve free too, so that critical records still fit after the eviction.
+    const target = Math.min(need + this.reserve, this.capacity);
     for (;;) {
       const read = Atomics.load(this.ctrl, Ctrl.read) >>> 0;
       let pos = read;
       let evicted = 0;
       let evictedBytes = 0;
-      while (this.capacity - ((this.write - pos) >>> 0) < need) {
+      while (pos !== this.write && this.capacity - ((this.write - pos) >>> 0) < target) {
         const index = pos & this.mask;
         const length = this.view.getUint32(index, true);
         if (length === WRAP) {

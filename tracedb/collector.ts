@@ -87,6 +87,11 @@ export class Collector {
     while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
+  /** Closes every connection; runtimes reconnect on their own (used to detach and in tests). */
+  dropConnections(): void {
+    for (const socket of this.open) socket.terminate();
+  }
+
   /** Stops listening, closes connections, and records what the store had to drop. */
   async close(): Promise<void> {
     for (const socket of this.open) socket.terminate();

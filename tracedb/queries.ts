@@ -316,34 +316,39 @@ const WITH_ARGUMENT = new Set([
   'index_xinfo',
   'foreign_key_list',
 ]);
-const READING_STATEMENTS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN']);
-const PRAGMA_FORM = /^PRAGMA\s+(?:\w+\s*\.\s*)?(\w+)\s*(\(\s*(?:\w+|'[^']*'|"[^"]*")\s*\))?\s*;?\s*$/i;
+const READING_STATEMENTS = new Set(['SELECT', 'WITH', 'VALUES']);
+const PRAGMA_FORM = /^PRAGMA\s+(?:\w+\s*\.\s*)?(\w+)\s*(\(\s*(?:\w+|'[^']*'|"[^"]*")\s*\))?\s*$/i;
 
 /**
- * Runs one statement of ad-hoc SQL and returns all its rows. Refuses, before running anything,
- * several statements and any statement that is not a SELECT, WITH, VALUES, EXPLAIN or a reporting
- * PRAGMA; the caller keeps `PRAGMA query_only` on as well, which stops a write hidden in a WITH.
+ * Runs one statement of ad-hoc SQL and returns all its rows. The text is vetted before SQLite
+ * compiles any of it, because some PRAGMAs take effect while compiling: the first statement must
+ * be a SELECT, WITH, VALUES, EXPLAIN of one of those, or a reporting PRAGMA, and nothing but
+ * comments may follow it (the rest is never compiled). The caller keeps `PRAGMA query_only` on as
+ * well, which stops a write hidden in a WITH.
  */
 export function runReadOnly(db: Database, sql: string, params: unknown[] = []): QueryResult {
-  // The iterator compiles each statement (compiling runs nothing) and frees it on the next step.
-  const texts: string[] = [];
+  refuseWrites(sql);
+  let text: string;
+  let rest: string;
+  const iterator = db.iterateStatements(sql);
   try {
-    for (const statement of db.iterateStatements(sql)) texts.push(statement.getSQL());
+    const first = iterator.next();
+    text = first.done ? '' : first.value.getSQL();
+    rest = iterator.getRemainingSQL();
   } catch (e) {
     throw queryFailure(e);
+  } finally {
+    iterator.return?.();
   }
-  if (texts.length !== 1) {
-    throw texts.length === 0
-      ? new TraceError('read-only', 'The query is empty: write one SELECT statement.')
-      : new TraceError(
-          'read-only',
-          `Queries run one statement at a time; this one has ${texts.length}. Remove all but one.`,
-        );
+  if (skipNoise(rest) !== '') {
+    throw new TraceError(
+      'read-only',
+      'Queries run one statement at a time: remove everything after the first.',
+    );
   }
-  refuseWrites(texts[0]);
   let statement: Statement | undefined;
   try {
-    statement = db.prepare(texts[0]);
+    statement = db.prepare(text);
     statement.bind(params.map(toSqlValue));
     const columns = statement.getColumnNames();
     const rows: unknown[][] = [];
@@ -357,11 +362,17 @@ export function runReadOnly(db: Database, sql: string, params: unknown[] = []): 
 }
 
 function refuseWrites(sql: string): void {
-  const text = stripLeadingComments(sql);
-  const keyword = (/^[A-Za-z]+/.exec(text)?.[0] ?? '').toUpperCase();
+  let text = skipNoise(sql);
+  if (text === '') throw new TraceError('read-only', 'The query is empty: write one SELECT statement.');
+  let keyword = leadingKeyword(text);
+  if (keyword === 'EXPLAIN') {
+    text = text.replace(/^EXPLAIN\s+(QUERY\s+PLAN\s+)?/i, '');
+    keyword = leadingKeyword(text);
+    if (keyword === 'EXPLAIN' || keyword === 'PRAGMA') keyword = '';
+  }
   if (READING_STATEMENTS.has(keyword)) return;
   if (keyword === 'PRAGMA') {
-    const m = PRAGMA_FORM.exec(text);
+    const m = PRAGMA_FORM.exec(text.replace(/;[\s;]*$/, ''));
     const name = m?.[1].toLowerCase();
     if (m && name && REPORTING_PRAGMAS.has(name) && (!m[2] || WITH_ARGUMENT.has(name))) return;
     throw new TraceError(
@@ -375,18 +386,24 @@ function refuseWrites(sql: string): void {
   );
 }
 
-function stripLeadingComments(sql: string): string {
-  let s = sql.trimStart();
+function leadingKeyword(text: string): string {
+  return (/^[A-Za-z]+/.exec(text)?.[0] ?? '').toUpperCase();
+}
+
+/** Drops leading whitespace, comments and semicolons. An unterminated comment leaves nothing. */
+function skipNoise(sql: string): string {
+  let s = sql.replace(/^[\s;]+/, '');
   for (;;) {
     if (s.startsWith('--')) {
       const end = s.indexOf('\n');
-      s = end < 0 ? '' : s.slice(end + 1).trimStart();
+      s = end < 0 ? '' : s.slice(end + 1);
     } else if (s.startsWith('/*')) {
       const end = s.indexOf('*/');
-      s = end < 0 ? '' : s.slice(end + 2).trimStart();
+      s = end < 0 ? '' : s.slice(end + 2);
     } else {
       return s;
     }
+    s = s.replace(/^[\s;]+/, '');
   }
 }
 

@@ -577,7 +577,10 @@ describe('TraceDb on a two-process trace', () => {
       'payload',
     ]);
     expect(db.query('  -- leading comment\n VALUES (1, ?);', [true]).rows).toEqual([[1, 1]]);
-    expect(() => db.query('SELEC 1')).toThrow(/Query failed/);
+    expect(db.query('SELECT 2; -- trailing comment\n ; /* and another */').rows).toEqual([[2]]);
+    const plan = db.query('EXPLAIN QUERY PLAN SELECT * FROM events WHERE pid = 1 AND tid = 0 ORDER BY ts');
+    expect(plan.rows.map((r) => r[3])).toEqual([expect.stringContaining('events_thread_ts')]);
+    expect(() => db.query('SELECT * FROM nowhere')).toThrow(/Query failed: no such table: nowhere/);
   });
 
   it('refuses every kind of write in query', () => {
@@ -594,6 +597,11 @@ describe('TraceDb on a two-process trace', () => {
       'PRAGMA journal_mode = DELETE',
       'SELECT 1; DELETE FROM events',
       'SELECT 1; PRAGMA query_only = 0',
+      'SELECT 1 /* x */ ; ; PRAGMA query_only = 0',
+      'EXPLAIN PRAGMA query_only = 0',
+      'EXPLAIN QUERY PLAN PRAGMA query_only = 0',
+      'EXPLAIN DELETE FROM events',
+      'PRAGMA table_info(events); PRAGMA query_only = 0',
       'WITH x AS (SELECT 1) DELETE FROM events',
       "WITH x AS (SELECT 1) INSERT INTO meta SELECT 'k', 'v' FROM x",
       '/* comment */ DELETE FROM events',
@@ -603,6 +611,7 @@ describe('TraceDb on a two-process trace', () => {
       'ANALYZE',
       'REINDEX',
       '',
+      ' ;; -- nothing\n',
     ];
     const refused = writes.filter((sql) => {
       try {
