@@ -41,8 +41,11 @@ const RUN_TIMEOUT_MS = 60_000;
 const PRELOAD = join(rootDir, 'dist/runtime/preload.js');
 const CLI = join(rootDir, 'bin/cinescope.js');
 const tmp = mkdtempSync(join(tmpdir(), 'cinescope-bench-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 const workloads = [
+  // No program at all: the fixed cost of starting and stopping the runtime in one process.
+  { name: 'empty (node -e 0)', args: ['-e', '0'], exitCode: 0 },
   { name: 'worker-pipeline', args: ['examples/worker-pipeline/main.mjs'], exitCode: 0 },
   { name: 'ipc-parent', args: ['examples/ipc-parent/parent.js'], exitCode: 0 },
   { name: 'bank-account', args: ['examples/bank-account/index.js'], exitCode: 1 },

@@ -19,7 +19,7 @@ import {
   SCHEMA_VERSION,
   align8,
 } from './eventSchema';
-import type { DroppedPayload } from './eventSchema';
+import type { DroppedPayload, WarningPayload } from './eventSchema';
 import { RingReader } from './ring';
 import { Transport } from './transport';
 import { ValueEncoder } from './valueEncoder';
@@ -28,6 +28,9 @@ import type { DrainData, DrainMessage } from './drainProtocol';
 
 const BATCH_BYTES = 1024 * 1024;
 const TICK_MS = 10;
+/** A `dropped` record is a header and a three-field object: well under this. */
+const DROPPED_RECORD_BYTES = 256;
+const MAX_WARNINGS = 8;
 /** Stop reading rings while this much is queued on the socket. */
 const HIGH_WATER = 8 * 1024 * 1024;
 
@@ -38,6 +41,9 @@ class Drain {
   private readonly control: Int32Array;
   private readonly transport: Transport;
   private flushing = false;
+  private first = 0;
+  /** Problems of the runtime itself, sent as `warning` events. */
+  private readonly warnings: string[] = [];
 
   constructor(private readonly data: DrainData) {
     this.control = new Int32Array(data.control);
@@ -63,7 +69,12 @@ class Drain {
   }
 
   private tick(): void {
-    if (!this.flushing) this.pump();
+    try {
+      if (!this.flushing) this.pump();
+    } catch (error) {
+      // A bug here must not take the program down; report it once to the collector's log.
+      if (this.warnings.length < MAX_WARNINGS) this.warnings.push(`The drain worker failed: ${String(error)}`);
+    }
     setTimeout(() => this.tick(), TICK_MS);
   }
 
@@ -77,19 +88,31 @@ class Drain {
     return false;
   }
 
-  /** Reads up to one batch from all rings, with a `dropped` record for each ring that lost events. */
+  /**
+   * Reads up to one batch from all rings, with a `dropped` record for each ring that lost events.
+   * Each batch starts at the next ring, so one busy thread cannot starve the others.
+   */
   private readBatch(): Uint8Array | undefined {
     const out = new Uint8Array(BATCH_BYTES);
     let at = BATCH_HEADER_BYTES;
     let count = 0;
-    for (const ring of this.rings) {
+    for (const message of this.warnings.splice(0)) {
+      const payload: WarningPayload = { message: message.slice(0, 1000) };
+      at = this.writeRecord(out, at, 0, EventType.warning, payload);
+      count++;
+    }
+    const rings = this.rings.length;
+    this.first = (this.first + 1) % rings;
+    for (let k = 0; k < rings; k++) {
+      const ring = this.rings[(this.first + k) % rings];
+      // Room for the largest record plus a `dropped` record, or this ring waits for the next batch.
+      if (out.length - at < MAX_RECORD_BYTES + DROPPED_RECORD_BYTES) break;
       const [dropped, droppedBytes] = ring.takeDrops();
       if (dropped > 0) {
         const payload: DroppedPayload = { count: dropped, bytes: droppedBytes, reason: 'ring-full' };
         at = this.writeRecord(out, at, ring.tid, EventType.dropped, payload);
         count++;
       }
-      if (out.length - at < MAX_RECORD_BYTES) break;
       const got = ring.drainInto(out, at);
       at += got.bytes;
       count += got.records;

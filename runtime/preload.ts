@@ -56,6 +56,8 @@ function startMainThread(config: RuntimeConfig): void {
     env: {},
   });
   drain.unref();
+  // The drain is ours: its failure ends tracing, never the program (no listener = crash).
+  drain.on('error', () => {});
   const forward = workerThreads.Worker.prototype.postMessage;
   registry.onmessage = (event) => {
     const message: DrainMessage = (event as { data: RegistryMessage }).data;

@@ -195,20 +195,28 @@ export class RingReader {
       let pos = read;
       let at = offset;
       let records = 0;
+      // Walk the headers to find whole records, and copy each contiguous run in one go.
+      let runStart = pos & this.mask;
+      let runBytes = 0;
       while (pos !== write) {
         const index = pos & this.mask;
         const length = this.view.getUint32(index + Offset.length, true);
         if (length === WRAP) {
+          out.set(this.bytes.subarray(runStart, runStart + runBytes), at);
+          at += runBytes;
+          runStart = 0;
+          runBytes = 0;
           pos = (pos + (this.capacity - index)) >>> 0;
           continue;
         }
         const size = align8(length);
-        if (at + size > out.length) break;
-        out.set(this.bytes.subarray(index, index + size), at);
-        at += size;
+        if (at + runBytes + size > out.length) break;
+        runBytes += size;
         pos = (pos + size) >>> 0;
         records++;
       }
+      out.set(this.bytes.subarray(runStart, runStart + runBytes), at);
+      at += runBytes;
       // Fails only under drop-oldest, when the writer evicted records we were copying.
       if (Atomics.compareExchange(this.ctrl, Ctrl.read, read | 0, pos | 0) === (read | 0)) {
         return { records, bytes: at - offset };

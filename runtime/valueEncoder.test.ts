@@ -216,7 +216,8 @@ describe('ValueEncoder', () => {
     expect(hexOf(64)).toBe('058001');
     expect(hexOf(-1)).toBe('0501');
     expect(hexOf(2 ** 31)).toBe('058080808010');
-    expect(hexOf(-(2 ** 53 - 1))).toBe('05fdffffffffffff3f');
+    expect(hexOf(-(2 ** 52))).toBe('05ffffffffffffff0f');
+    expect(hexOf(2 ** 52)).toBe('060000000000003043');
     expect(hexOf(0.5)).toBe('06000000000000e03f');
     expect(hexOf(2 ** 53)).toBe('060000000000004043');
   });
@@ -356,7 +357,7 @@ describe('capturing never runs user code', () => {
     };
     const { bytes } = encodeOnce(value);
     expect(c.calls).toBe(0);
-    expect(bytes.filter((b) => b === Tag.proxy).length).toBe(10);
+    expect(bytes.filter((b) => b === Tag.proxy).length).toBe(9);
   });
 
   it('does not call toJSON, valueOf, toString, Symbol.toPrimitive or a custom inspect', () => {
@@ -432,9 +433,10 @@ describe('capturing never runs user code', () => {
       [Number, 'isSafeInteger'],
       [Symbol, 'keyFor'],
       [BigInt.prototype, 'toString'],
-      [Uint8Array.prototype, 'set'],
+      [Object.getPrototypeOf(Uint8Array.prototype) as object, 'set'],
     ];
-    const saved = patches.map(([o, k]) => Object.getOwnPropertyDescriptor(o, k)!);
+    const saved = patches.map(([o, k]) => Object.getOwnPropertyDescriptor(o, k));
+    expect(saved.every((d) => d !== undefined)).toBe(true);
     const value = {
       map: new Map([['k', [1, 2]]]),
       set: new Set(['a']),
@@ -456,7 +458,7 @@ describe('capturing never runs user code', () => {
       }
       n = encoder.encode(value);
     } finally {
-      for (let i = 0; i < patches.length; i++) Object.defineProperty(patches[i][0], patches[i][1], saved[i]);
+      for (let i = 0; i < patches.length; i++) Object.defineProperty(patches[i][0], patches[i][1], saved[i]!);
     }
     expect(c.calls).toBe(0);
     expect(encoder.truncated).toBe(false);

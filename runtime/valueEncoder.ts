@@ -70,6 +70,9 @@ const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectKeys = Object.keys;
 const ObjectFreeze = Object.freeze;
+const ObjectDefineProperty = Object.defineProperty;
+/** Descriptor of a writable array slot; null prototype so no inherited `get` can be seen in it. */
+const SLOT = { __proto__: null, value: undefined, writable: true, enumerable: true, configurable: true };
 const ObjectHasOwn = Object.hasOwn;
 const ArrayIsArray = Array.isArray;
 const NumberIsSafeInteger = Number.isSafeInteger;
@@ -223,6 +226,13 @@ function stackIsSafe(name: unknown, e: object): boolean {
   );
 }
 
+/** Error fields written first, in this order. */
+const ERROR_FIELDS = ['name', 'message', 'stack', 'cause', 'errors'];
+
+function isErrorField(key: string): boolean {
+  return key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || key === 'errors';
+}
+
 /** The own data `name` of a function, '' when it has none or it is an accessor. */
 function functionName(f: object): string {
   const d = ObjectGetOwnPropertyDescriptor(f, 'name');
@@ -334,7 +344,7 @@ export class ValueEncoder {
   private cut = false;
   /** The open containers (cycle detection) and their indices; cleared as they close. */
   private readonly open: unknown[];
-  private readonly openIndex: number[];
+  private readonly openIndex: Float64Array;
 
   constructor(limits?: Partial<EncodeLimits>) {
     this.maxDepth = limit(limits?.maxDepth, DEFAULT_LIMITS.maxDepth, 0, MAX_DEPTH_LIMIT);
@@ -348,12 +358,11 @@ export class ValueEncoder {
       maxBytes: this.maxBytes,
     });
     this.bytes = new Uint8Array(this.maxBytes);
+    // Own slots defined up front (not assigned): later writes then never reach the prototype,
+    // where a program could have put an index setter.
     this.open = [];
-    this.openIndex = [];
-    for (let i = 0; i < this.maxDepth; i++) {
-      this.open[i] = undefined;
-      this.openIndex[i] = 0;
-    }
+    for (let i = 0; i < this.maxDepth; i++) ObjectDefineProperty(this.open, i, SLOT);
+    this.openIndex = new Float64Array(this.maxDepth);
   }
 
   /** Whether the last encode hit a limit (its output then carries truncation markers). */
@@ -486,7 +495,8 @@ export class ValueEncoder {
       this.varint(z);
       return true;
     }
-    if (v !== 0 && NumberIsSafeInteger(v)) {
+    // Beyond int32 still zigzag, as long as 2|v| stays exact (|v| <= 2^52).
+    if (v !== 0 && v >= -0x10000000000000 && v < 0x10000000000000 && NumberIsSafeInteger(v)) {
       const z = v >= 0 ? v * 2 : -v * 2 - 1;
       if (this.pos + 1 + varintSize(z) > this.end) return false;
       buf[this.pos++] = Tag.int;
@@ -884,46 +894,53 @@ export class ValueEncoder {
     const name = className(proto, 'Error');
     if (this.depth >= this.maxDepth) return this.truncMarker(TruncReason.depth, name, -1);
     if (!this.openContainer(Tag.error, e, name)) return false;
-    // The fields every error has first, whether enumerable or inherited, then the rest.
+    // The fields every error has come first, whether enumerable or inherited, then the other own
+    // enumerable props. Keys are walked in place: building a key list would mean writing into a
+    // fresh array, which an index setter on Array.prototype could intercept.
     const nameValue = dataPropInChain(e, 'name');
-    const keys: string[] = [];
-    if (nameValue !== ABSENT && nameValue !== BLOCKED) keys[keys.length] = 'name';
-    if (ObjectHasOwn(e, 'message')) keys[keys.length] = 'message';
-    if (ObjectHasOwn(e, 'stack') && stackIsSafe(nameValue, e)) keys[keys.length] = 'stack';
-    if (ObjectHasOwn(e, 'cause')) keys[keys.length] = 'cause';
-    if (ObjectHasOwn(e, 'errors')) keys[keys.length] = 'errors';
+    const has = [
+      nameValue !== ABSENT && nameValue !== BLOCKED,
+      ObjectHasOwn(e, 'message'),
+      ObjectHasOwn(e, 'stack') && stackIsSafe(nameValue, e),
+      ObjectHasOwn(e, 'cause'),
+      ObjectHasOwn(e, 'errors'),
+    ];
     const own = ObjectKeys(e);
-    for (let i = 0; i < own.length; i++) {
-      const k = own[i];
-      if (k !== 'name' && k !== 'message' && k !== 'stack' && k !== 'cause' && k !== 'errors') keys[keys.length] = k;
+    let total = 0;
+    for (let k = 0; k < ERROR_FIELDS.length; k++) if (has[k]) total++;
+    for (let i = 0; i < own.length; i++) if (!isErrorField(own[i])) total++;
+    let written = 0;
+    let stopped = false;
+    for (let k = 0; k < ERROR_FIELDS.length && !stopped; k++) {
+      if (!has[k]) continue;
+      if (written >= this.maxBreadth || !this.errorField(e, ERROR_FIELDS[k], nameValue)) stopped = true;
+      else written++;
     }
-    const n = keys.length;
-    const max = n < this.maxBreadth ? n : this.maxBreadth;
-    let i = 0;
-    for (; i < max; i++) {
-      const key = keys[i];
-      if (key !== 'name' || ObjectHasOwn(e, 'name')) {
-        if (!this.errorProp(e, key)) break;
-        continue;
-      }
-      // An inherited name (the usual case): its value was found above.
-      const start = this.pos;
-      const ok =
-        this.text(key, key.length) && (nameValue === ACCESSOR ? this.accessor(true, false) : this.value(nameValue));
-      if (!ok) {
-        this.pos = start;
-        break;
-      }
+    for (let i = 0; i < own.length && !stopped; i++) {
+      if (isErrorField(own[i])) continue;
+      if (written >= this.maxBreadth || !this.prop(e, own[i])) stopped = true;
+      else written++;
     }
-    return this.close(n - i);
+    return this.close(total - written);
   }
 
-  /** An own property of an error; a stack that fails to format is left out rather than failing. */
-  private errorProp(e: object, key: string): boolean {
-    if (key !== 'stack') return this.prop(e, key);
+  /** One of the well-known error fields; `name` is usually inherited and was looked up already. */
+  private errorField(e: object, key: string, nameValue: unknown): boolean {
+    if (key === 'stack') return this.errorStack(e);
+    if (key !== 'name' || ObjectHasOwn(e, 'name')) return this.prop(e, key);
+    const start = this.pos;
+    if (this.text(key, key.length) && (nameValue === ACCESSOR ? this.accessor(true, false) : this.value(nameValue))) {
+      return true;
+    }
+    this.pos = start;
+    return false;
+  }
+
+  /** The stack of an error; one that fails to format (a throwing prepareStackTrace) is left out. */
+  private errorStack(e: object): boolean {
     const start = this.pos;
     try {
-      return this.prop(e, key);
+      return this.prop(e, 'stack');
     } catch {
       this.pos = start;
       return true;

@@ -15,7 +15,7 @@
  * Scalars
  *   UNDEFINED NULL FALSE TRUE          no fields
  *   FIXINT 0x80+n                      the integer n, 0 <= n <= 63
- *   INT        varint                  zigzag-encoded safe integer (never -0): z = v >= 0 ? 2v : -2v-1
+ *   INT        varint                  zigzag integer, -2^52 <= v < 2^52, never -0: z = v >= 0 ? 2v : -2v-1
  *   FLOAT64    8 bytes                 IEEE double (any other number, incl. -0, NaN, ±Infinity)
  *   BIGINT_POS / BIGINT_NEG  varint n, n bytes   magnitude, least significant byte first (0n: n = 0)
  *   FIXASCII 0xC0+n, n bytes           ASCII string of 0..31 chars

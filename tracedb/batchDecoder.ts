@@ -21,7 +21,17 @@ export interface DecodedBatch {
   events: TraceEvent[];
 }
 
-export function decodeBatch(bytes: Uint8Array): DecodedBatch {
+/** What `checkBatch` learns from a batch's structure. */
+export interface BatchShape {
+  pid: number;
+  count: number;
+}
+
+/**
+ * Checks a batch's structure — header, version, every record's length — without decoding
+ * payloads: cheap enough to run on receipt, so a hostile frame is refused at once.
+ */
+export function checkBatch(bytes: Uint8Array): BatchShape {
   if (bytes.length < BATCH_HEADER_BYTES) {
     throw new TraceError('bad-batch', `A batch of ${bytes.length} bytes is shorter than its 16-byte header.`);
   }
@@ -43,26 +53,33 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   if (count > (bytes.length - BATCH_HEADER_BYTES) / HEADER_BYTES) {
     throw new TraceError('bad-batch', `The batch claims ${count} records but has room for fewer.`);
   }
-  const events: TraceEvent[] = new Array(count);
   let at = BATCH_HEADER_BYTES;
   for (let i = 0; i < count; i++) {
     const length = at + HEADER_BYTES <= bytes.length ? view.getUint32(at + Offset.length, true) : 0;
     if (length < HEADER_BYTES || at + length > bytes.length) {
       throw new TraceError('corrupt-record', `Record ${i} of the batch at byte ${at} has an impossible length.`);
     }
-    const ts = view.getFloat64(at + Offset.ts, true);
-    const corr = view.getFloat64(at + Offset.corr, true);
-    if (!Number.isFinite(ts) || !Number.isSafeInteger(corr) || corr < 0) {
-      throw new TraceError('corrupt-record', `Record ${i} of the batch at byte ${at} has an invalid timestamp or id.`);
-    }
+    at += align8(length);
+  }
+  return { pid, count };
+}
+
+/** Decodes a batch into events; throws TraceError for anything `checkBatch` refuses. */
+export function decodeBatch(bytes: Uint8Array): DecodedBatch {
+  const { pid, count } = checkBatch(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const events: TraceEvent[] = new Array(count);
+  let at = BATCH_HEADER_BYTES;
+  for (let i = 0; i < count; i++) {
+    const length = view.getUint32(at + Offset.length, true);
     events[i] = {
       pid,
       tid: view.getUint32(at + Offset.tid, true),
       eid: view.getUint32(at + Offset.eid, true),
       parent: view.getUint32(at + Offset.parent, true),
       site: view.getUint32(at + Offset.site, true),
-      corr,
-      ts,
+      corr: view.getFloat64(at + Offset.corr, true),
+      ts: view.getFloat64(at + Offset.ts, true),
       type: view.getUint16(at + Offset.type, true),
       flags: view.getUint16(at + Offset.flags, true),
       payload: length > HEADER_BYTES ? payloadJson(bytes, at + HEADER_BYTES, at + length) : null,

@@ -154,3 +154,21 @@ describe('collector', () => {
     expect(stats.dropped).toBe(30);
   });
 });
+
+describe('collector queue', () => {
+  it('counts and records batches refused because the queue is full', async () => {
+    const ownDb = await TraceDb.create();
+    const small = await Collector.start({ db: ownDb, maxQueuedBytes: 1 });
+    const url = new URL(small.url);
+    url.searchParams.set('token', small.token);
+    const ws = new WebSocket(url);
+    await opened(ws);
+    ws.send(hello());
+    ws.send(realBatch(5));
+    await until(() => small.stats.storeDropped === 5);
+    ws.close();
+    await small.close();
+    expect(ownDb.stats()).toMatchObject({ events: 1, dropped: 5 });
+    ownDb.close();
+  });
+});

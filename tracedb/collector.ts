@@ -1,8 +1,13 @@
 /**
  * The collector: a WebSocket server on loopback that takes event batches from traced processes
  * and ingests them into a TraceDB. It demands the session's random token, accepts only Cinescope
- * batches, and refuses anything else with a reason instead of crashing. Memory is bounded: past
- * `maxEvents` events are counted as dropped, never stored.
+ * batches, and refuses anything else with a reason instead of crashing.
+ *
+ * Receiving and storing are decoupled: a batch's structure is checked on receipt, then it waits
+ * in a bounded queue and is decoded and ingested in time slices. So a burst is absorbed at
+ * socket speed instead of slowing the program's drain to the database's pace. Memory is bounded
+ * twice — queued bytes and stored events — and whatever either bound refuses is counted and
+ * recorded as dropped, never lost silently.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
@@ -12,7 +17,7 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import { EventType, MAX_BATCH_BYTES, SCHEMA_VERSION } from '../runtime/eventSchema';
 import type { RuntimeControlMessage } from '../runtime/eventSchema';
-import { decodeBatch } from './batchDecoder';
+import { checkBatch, decodeBatch } from './batchDecoder';
 import { TraceError } from './errors';
 import type { TraceDb } from './traceDb';
 import type { TraceEvent } from './traceEvent';
@@ -23,6 +28,8 @@ export interface CollectorOptions {
   token?: string;
   /** Events stored at most; the rest are counted as dropped. */
   maxEvents?: number;
+  /** Bytes of received batches waiting to be stored at most; the rest are counted as dropped. */
+  maxQueuedBytes?: number;
   /** Called after each ingested batch, e.g. to update a status bar. */
   onIngest?: (count: number) => void;
 }
@@ -46,6 +53,10 @@ export class Collector {
   private readonly open = new Set<WebSocket>();
   private readonly storeDroppedByPid = new Map<number, number>();
   private readonly maxEvents: number;
+  private readonly maxQueuedBytes: number;
+  private readonly queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  private ingesting = false;
 
   private constructor(
     private readonly options: CollectorOptions,
@@ -54,6 +65,7 @@ export class Collector {
   ) {
     this.token = options.token ?? randomBytes(24).toString('hex');
     this.maxEvents = options.maxEvents ?? 20_000_000;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 512 * 1024 * 1024;
   }
 
   /** Starts a collector on 127.0.0.1 with a random port. */
@@ -81,10 +93,19 @@ export class Collector {
     return this.open.size;
   }
 
-  /** Resolves when no process is connected any more, or after `timeoutMs`. */
+  /**
+   * Resolves when no process is connected any more (or after `timeoutMs`) and everything received
+   * is stored.
+   */
   async idle(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.stored();
+  }
+
+  /** Resolves once every batch received so far is in the TraceDB. */
+  async stored(): Promise<void> {
+    while (this.queue.length > 0 || this.ingesting) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Closes every connection; runtimes reconnect on their own (used to detach and in tests). */
@@ -97,6 +118,7 @@ export class Collector {
     for (const socket of this.open) socket.terminate();
     this.wss.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.stored();
     this.recordStoreDrops();
   }
 
@@ -125,11 +147,12 @@ export class Collector {
           return;
         }
         if (!isBinary) throw new TraceError('bad-batch', 'Expected a binary batch, got text.');
-        const batch = decodeBatch(toBytes(data));
-        if (batch.pid !== hello.pid) {
-          throw new TraceError('bad-batch', `A batch for pid ${batch.pid} arrived on the connection of pid ${hello.pid}.`);
+        const bytes = toBytes(data);
+        const shape = checkBatch(bytes);
+        if (shape.pid !== hello.pid) {
+          throw new TraceError('bad-batch', `A batch for pid ${shape.pid} arrived on the connection of pid ${hello.pid}.`);
         }
-        this.ingest(batch.events);
+        this.enqueue(bytes, shape.pid, shape.count);
       } catch (error) {
         this.stats.rejected++;
         const message = error instanceof TraceError ? error.message : `Unexpected error: ${String(error)}`;
@@ -139,15 +162,47 @@ export class Collector {
     });
   }
 
+  private enqueue(bytes: Uint8Array, pid: number, count: number): void {
+    if (this.queuedBytes + bytes.length > this.maxQueuedBytes) {
+      this.countStoreDrops(pid, count);
+      return;
+    }
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.length;
+    if (!this.ingesting) {
+      this.ingesting = true;
+      setImmediate(() => this.drainQueue());
+    }
+  }
+
+  /** Stores queued batches for up to ~50 ms at a time, so sockets keep being served. */
+  private drainQueue(): void {
+    const until = Date.now() + 50;
+    while (this.queue.length > 0 && Date.now() < until) {
+      const bytes = this.queue.shift()!;
+      this.queuedBytes -= bytes.length;
+      try {
+        this.ingest(decodeBatch(bytes).events);
+      } catch (error) {
+        // checkBatch accepted it, so this is our bug; say so rather than lose it silently.
+        this.problem(`Could not store a batch: ${String(error)}`);
+      }
+    }
+    if (this.queue.length > 0) setImmediate(() => this.drainQueue());
+    else this.ingesting = false;
+  }
+
+  private countStoreDrops(pid: number, count: number): void {
+    this.storeDroppedByPid.set(pid, (this.storeDroppedByPid.get(pid) ?? 0) + count);
+    this.stats.storeDropped += count;
+  }
+
   private ingest(events: TraceEvent[]): void {
     const room = this.maxEvents - this.stats.events;
     let kept = events;
     if (events.length > room) {
       kept = events.slice(0, Math.max(0, room));
-      for (const event of events.slice(kept.length)) {
-        this.storeDroppedByPid.set(event.pid, (this.storeDroppedByPid.get(event.pid) ?? 0) + 1);
-      }
-      this.stats.storeDropped += events.length - kept.length;
+      for (const event of events.slice(kept.length)) this.countStoreDrops(event.pid, 1);
     }
     if (kept.length === 0) return;
     this.options.db.ingest(kept);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import { EventType } from '../eventSchema';
 import { recordEvent } from '../recorder';
-import { findSymbol, safely, wrapMethod, wrapMethodAfter } from './patch';
+import { findSymbol, safely, wrapMethod } from './patch';
 import {
   newCounters,
   recordOrderedReceive,
