@@ -29,7 +29,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['../tracedb/*', '../cli/*', '../extension/*', '../adapter/*', '../webview/*', 'vscode'] },
+        {
+          patterns: ['../tracedb/*', '../cli/*', '../extension/*', '../adapter/*', '../webview/*', 'vscode'],
+        },
       ],
     },
   },

@@ -29,7 +29,10 @@ export async function query(file: string, sql: string, json: boolean): Promise<s
 function formatTable(columns: string[], rows: unknown[][]): string {
   const cells = [columns, ...rows.map((row) => row.map((v) => (v === null ? 'NULL' : String(v))))];
   const widths = columns.map((_, i) => Math.min(60, Math.max(...cells.map((r) => r[i].length))));
-  const line = (r: string[]) => r.map((v, i) => (v.length > 60 ? v.slice(0, 59) + '…' : v.padEnd(widths[i]))).join('  ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') +
-    `\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`;
+  const line = (r: string[]) =>
+    r.map((v, i) => (v.length > 60 ? v.slice(0, 59) + '…' : v.padEnd(widths[i]))).join('  ');
+  return (
+    [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') +
+    `\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`
+  );
 }

@@ -30,11 +30,15 @@ const LINGER_MS = 5000;
 /** Runs the recording; resolves with the exit code to pass on. */
 export async function record(options: RecordOptions): Promise<number> {
   const [command, ...args] = options.command;
-  if (!command) throw new UsageError('Nothing to record: give a command after `--`, e.g. `cinescope record -- node app.js`.');
+  if (!command)
+    throw new UsageError(
+      'Nothing to record: give a command after `--`, e.g. `cinescope record -- node app.js`.',
+    );
   checkProgram(command, args);
   const out = path.resolve(options.out ?? defaultTraceName());
   const preload = options.preloadPath ?? path.join(__dirname, 'runtime', 'preload.js');
-  if (!existsSync(preload)) throw new Error(`The runtime bundle is missing at ${preload}: run \`npm run build\`.`);
+  if (!existsSync(preload))
+    throw new Error(`The runtime bundle is missing at ${preload}: run \`npm run build\`.`);
 
   const db = await TraceDb.create();
   const collector = await Collector.start({ db });
@@ -89,7 +93,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
 function checkProgram(command: string, args: string[]): void {
   const resolved = command.includes('/') ? path.resolve(command) : findOnPath(command);
   if (!resolved || !existsSync(resolved)) {
-    throw new UsageError(`Cannot run '${command}': no such command${command.includes('/') ? '' : ' on PATH'}.`);
+    throw new UsageError(
+      `Cannot run '${command}': no such command${command.includes('/') ? '' : ' on PATH'}.`,
+    );
   }
   if (/^node(\.exe)?$/.test(path.basename(command)) || resolved === process.execPath) {
     if (args.some((a) => a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '-')) return;

@@ -16,9 +16,13 @@ export function formatSummary(
   const byType = Object.entries(stats.byType).sort((a, b) => b[1] - a[1]);
   lines.push(`  by type      ${byType.map(([t, c]) => `${t} ${n(c)}`).join(', ') || 'none'}`);
   const m = stats.messages;
-  lines.push(`  messages     ${n(m.sent)} sent, ${n(m.received)} received, ${n(m.linked)} linked to their send`);
+  lines.push(
+    `  messages     ${n(m.sent)} sent, ${n(m.received)} received, ${n(m.linked)} linked to their send`,
+  );
   lines.push(`  errors       ${n(stats.errors)}`);
-  lines.push(`  dropped      ${n(stats.dropped)}${stats.dropped ? ' (events lost to full buffers; see the dropped events)' : ''}`);
+  lines.push(
+    `  dropped      ${n(stats.dropped)}${stats.dropped ? ' (events lost to full buffers; see the dropped events)' : ''}`,
+  );
   if (collector?.stats.rejected) lines.push(`  refused      ${n(collector.stats.rejected)} invalid frames`);
   for (const problem of collector?.problems ?? []) lines.push(`  warning      ${problem}`);
   return lines.join('\n') + '\n';

@@ -73,7 +73,8 @@ class Drain {
       if (!this.flushing) this.pump();
     } catch (error) {
       // A bug here must not take the program down; report it once to the collector's log.
-      if (this.warnings.length < MAX_WARNINGS) this.warnings.push(`The drain worker failed: ${String(error)}`);
+      if (this.warnings.length < MAX_WARNINGS)
+        this.warnings.push(`The drain worker failed: ${String(error)}`);
     }
     setTimeout(() => this.tick(), TICK_MS);
   }
@@ -93,7 +94,17 @@ class Drain {
    * Each batch starts at the next ring, so one busy thread cannot starve the others.
    */
   private readBatch(): Uint8Array | undefined {
-    const out = new Uint8Array(BATCH_BYTES);
+    // Most ticks find nothing: decide that before allocating anything.
+    let pending = 0;
+    for (const ring of this.rings)
+      pending += ring.pendingBytes() + (ring.hasDrops() ? DROPPED_RECORD_BYTES : 0);
+    if (pending === 0 && this.warnings.length === 0) {
+      this.releaseFinishedRings();
+      return undefined;
+    }
+    const size =
+      BATCH_HEADER_BYTES + MAX_RECORD_BYTES + DROPPED_RECORD_BYTES * (this.rings.length + MAX_WARNINGS);
+    const out = new Uint8Array(Math.min(BATCH_BYTES, size + pending));
     let at = BATCH_HEADER_BYTES;
     let count = 0;
     for (const message of this.warnings.splice(0)) {

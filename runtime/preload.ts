@@ -48,7 +48,14 @@ function startMainThread(config: RuntimeConfig): void {
   // The registry listens before any other thread exists, so no ring announcement is missed.
   const registry = new workerThreads.BroadcastChannel(registryName(config.session));
   registry.unref();
-  const data: DrainData = { cinescopeDrain: true, config, pid: process.pid, ppid: process.ppid, control, mainRing };
+  const data: DrainData = {
+    cinescopeDrain: true,
+    config,
+    pid: process.pid,
+    ppid: process.ppid,
+    control,
+    mainRing,
+  };
   const drain = new workerThreads.Worker(path.join(__dirname, 'drain.js'), {
     workerData: data,
     // No preload in the drain itself: a worker reads NODE_OPTIONS from its own env.

@@ -7,8 +7,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 
 /** Messages on the registry channel. */
 export type RegistryMessage =
-  | { type: 'ring'; sab: SharedArrayBuffer }
-  | { type: 'threadExited'; tid: number };
+  { type: 'ring'; sab: SharedArrayBuffer } | { type: 'threadExited'; tid: number };
 
 // Taken before capture wraps it, so the runtime's own messages are never recorded.
 const post = BroadcastChannel.prototype.postMessage;

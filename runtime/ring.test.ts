@@ -24,8 +24,10 @@ function writeRecord(ring: RingWriter, seq: number, payloadBytes: number): boole
 function readRecords(bytes: Uint8Array, length: number): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const seqs: number[] = [];
-  for (let at = 0; at < length; ) {
+  for (let at = 0; at < length;) {
     const len = view.getUint32(at + Offset.length, true);
+    // A corrupt length would otherwise loop forever here.
+    if (len < HEADER_BYTES || at + len > length) throw new Error(`corrupt record at ${at}: length ${len}`);
     const seq = view.getUint32(at + Offset.eid, true);
     const wrong = bytes.subarray(at + HEADER_BYTES, at + len).findIndex((b) => b !== (seq & 0xff));
     expect(wrong).toBe(-1);
@@ -78,7 +80,10 @@ describe('ring buffer', () => {
     }
     expect(critical).toBe(512 / 64);
     const seqs = drainAll(reader);
-    expect(seqs).toEqual([...Array.from({ length: accepted }, (_, i) => i + 1), ...Array.from({ length: 8 }, (_, i) => 201 + i)]);
+    expect(seqs).toEqual([
+      ...Array.from({ length: accepted }, (_, i) => i + 1),
+      ...Array.from({ length: 8 }, (_, i) => 201 + i),
+    ]);
     expect(reader.takeDrops()).toEqual([200 - accepted + 2, (200 - accepted + 2) * 64]);
     expect(reader.takeDrops()).toEqual([0, 0]);
     expect(reader.tid).toBe(3);
@@ -99,7 +104,13 @@ describe('ring buffer', () => {
   it('never loses a record silently with writers on two real threads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cinescope-ring-'));
     const bundle = join(dir, 'ring.cjs');
-    buildSync({ entryPoints: [fileURLToPath(new URL('./ring.ts', import.meta.url))], bundle: true, format: 'cjs', platform: 'node', outfile: bundle });
+    buildSync({
+      entryPoints: [fileURLToPath(new URL('./ring.ts', import.meta.url))],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      outfile: bundle,
+    });
     const writerSource = `
       const { workerData, parentPort } = require('node:worker_threads');
       const { RingWriter } = require(${JSON.stringify(bundle)});
@@ -129,7 +140,7 @@ describe('ring buffer', () => {
     const last = [0, 0];
     const out = new Uint8Array(1 << 20);
     let finished = false;
-    void Promise.all(done).then(() => (finished = true));
+    const all = Promise.all(done).finally(() => (finished = true));
     while (!finished || readers.some((r) => r.pendingBytes() > 0)) {
       readers.forEach((reader, i) => {
         const got = reader.drainInto(out, 0);
@@ -143,7 +154,7 @@ describe('ring buffer', () => {
       });
       await new Promise((r) => setImmediate(r));
     }
-    const written = await Promise.all(done);
+    const written = await all;
     readers.forEach((reader, i) => {
       const [dropped] = reader.takeDrops();
       expect(received[i]).toBe(written[i]);

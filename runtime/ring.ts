@@ -174,6 +174,11 @@ export class RingReader {
     return (Atomics.load(this.ctrl, Ctrl.write) - Atomics.load(this.ctrl, Ctrl.read)) >>> 0;
   }
 
+  /** True when drops were counted since the last `takeDrops`. */
+  hasDrops(): boolean {
+    return Atomics.load(this.ctrl, Ctrl.droppedEvents) !== this.reportedDrops;
+  }
+
   /** Drops counted since the last call: `[events, bytes]`. */
   takeDrops(): [number, number] {
     const events = Atomics.load(this.ctrl, Ctrl.droppedEvents);
@@ -195,17 +200,20 @@ export class RingReader {
       let pos = read;
       let at = offset;
       let records = 0;
-      // Walk the headers to find whole records, and copy each contiguous run in one go.
+      // Walk the headers to find whole records, and copy each contiguous run in one go. A run
+      // ends where the buffer wraps, with or without a WRAP marker.
       let runStart = pos & this.mask;
       let runBytes = 0;
       while (pos !== write) {
         const index = pos & this.mask;
-        const length = this.view.getUint32(index + Offset.length, true);
-        if (length === WRAP) {
+        if (index !== runStart + runBytes) {
           out.set(this.bytes.subarray(runStart, runStart + runBytes), at);
           at += runBytes;
-          runStart = 0;
+          runStart = index;
           runBytes = 0;
+        }
+        const length = this.view.getUint32(index + Offset.length, true);
+        if (length === WRAP) {
           pos = (pos + (this.capacity - index)) >>> 0;
           continue;
         }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, MIN_BYTES_LIMIT, ValueEncoder } from './valueEncoder';
@@ -59,7 +59,12 @@ const GOLDEN: GoldenCase[] = [
     name: 'object-special-keys',
     make: () => {
       const o: Record<string, unknown> = { $type: 'dollar', '': 'empty', é: 'accent' };
-      Object.defineProperty(o, '__proto__', { value: 'own', enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(o, '__proto__', {
+        value: 'own',
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       return o;
     },
   },
@@ -133,7 +138,11 @@ const GOLDEN: GoldenCase[] = [
       return a;
     },
   },
-  { name: 'depth-cut', make: () => ({ a: { b: { c: 1 } }, list: [[1], new Map()] }), limits: { maxDepth: 2 } },
+  {
+    name: 'depth-cut',
+    make: () => ({ a: { b: { c: 1 } }, list: [[1], new Map()] }),
+    limits: { maxDepth: 2 },
+  },
   {
     name: 'breadth-cut',
     make: () => ({
@@ -157,7 +166,10 @@ function hexOf(value: unknown, limits?: Partial<EncodeLimits>): string {
   return Buffer.from(encoder.bytes.subarray(0, n)).toString('hex');
 }
 
-function encodeOnce(value: unknown, limits?: Partial<EncodeLimits>): { bytes: Uint8Array; truncated: boolean } {
+function encodeOnce(
+  value: unknown,
+  limits?: Partial<EncodeLimits>,
+): { bytes: Uint8Array; truncated: boolean } {
   const encoder = new ValueEncoder(limits);
   const n = encoder.encode(value);
   return { bytes: encoder.bytes.slice(0, n), truncated: encoder.truncated };
@@ -172,7 +184,10 @@ describe('golden vectors', () => {
         const hex = hexOf(make(), limits);
         return { name, hex, json: toJson(decodeValue(Buffer.from(hex, 'hex'))) };
       });
-      writeFileSync(GOLDEN_URL, JSON.stringify(entries, null, 2) + '\n');
+      // Write then rename, so a decoder test running alongside never reads half a file.
+      const temp = new URL(`values.json.${process.pid}.tmp`, GOLDEN_URL);
+      writeFileSync(temp, JSON.stringify(entries, null, 2) + '\n');
+      renameSync(temp, GOLDEN_URL);
     });
     return;
   }
@@ -258,7 +273,9 @@ describe('ValueEncoder', () => {
     const n = e.encode({ when: new Date() });
     expect(e.truncated).toBe(true);
     expect(Buffer.from(e.bytes.subarray(0, n)).toString('hex')).toBe(
-      [Tag.truncated, TruncReason.error, Tag.fixAscii, 0].map((b) => b.toString(16).padStart(2, '0')).join(''),
+      [Tag.truncated, TruncReason.error, Tag.fixAscii, 0]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join(''),
     );
     // The encoder stays usable.
     expect(hexOf(1)).toBe('81');
@@ -454,7 +471,11 @@ describe('capturing never runs user code', () => {
     // for-of would themselves call the patched iterators.
     try {
       for (let i = 0; i < patches.length; i++) {
-        Object.defineProperty(patches[i][0], patches[i][1], { value: c.hit, configurable: true, writable: true });
+        Object.defineProperty(patches[i][0], patches[i][1], {
+          value: c.hit,
+          configurable: true,
+          writable: true,
+        });
       }
       n = encoder.encode(value);
     } finally {
@@ -511,10 +532,35 @@ describe('capturing never runs user code', () => {
         return c.hit();
       }
     }
-    const { bytes, truncated } = encodeOnce([err, new LoudError('x'), new LoudRegExp('a', 'g'), new LoudBytes(3)]);
+    const { bytes, truncated } = encodeOnce([
+      err,
+      new LoudError('x'),
+      new LoudRegExp('a', 'g'),
+      new LoudBytes(3),
+    ]);
     expect(c.calls).toBe(0);
     expect(truncated).toBe(false);
     expect(bytes.filter((b) => b === Tag.accessor).length).toBe(3);
+  });
+
+  it('refuses a reentrant call from a user Error.prepareStackTrace', () => {
+    const e = new ValueEncoder();
+    const original = Error.prepareStackTrace;
+    let inner = -1;
+    Error.prepareStackTrace = () => {
+      inner = e.encode({ nested: true });
+      return 'formatted';
+    };
+    try {
+      const value = { err: new Error('x'), after: 'still here' };
+      const n = e.encode(value);
+      expect(inner).toBe(0);
+      expect(e.truncated).toBe(false);
+      // The stack is formatted (and cached) now: a fresh encoder writes the same bytes.
+      expect(Buffer.from(e.bytes.subarray(0, n)).toString('hex')).toBe(hexOf(value));
+    } finally {
+      Error.prepareStackTrace = original;
+    }
   });
 
   it('survives an Error.prepareStackTrace that throws', () => {

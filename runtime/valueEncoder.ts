@@ -67,6 +67,7 @@ const uncurryThis = bind.bind(call) as <T, A extends unknown[], R>(
   fn: (this: T, ...args: A) => R,
 ) => (self: T, ...args: A) => R;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const BufferPrototype = Buffer.prototype;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectKeys = Object.keys;
 const ObjectFreeze = Object.freeze;
@@ -85,7 +86,6 @@ function getterOf<T>(proto: object, key: PropertyKey): (self: T) => unknown {
 }
 
 const ObjectPrototype = Object.prototype;
-const BufferPrototype = Buffer.prototype;
 const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype) as object;
 
 const legacyLookups = ObjectPrototype as unknown as {
@@ -97,6 +97,28 @@ const legacyLookups = ObjectPrototype as unknown as {
 const LookupGetter = uncurryThis(legacyLookups.__lookupGetter__);
 const LookupSetter = uncurryThis(legacyLookups.__lookupSetter__);
 const StringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
+const StringSlice = uncurryThis(String.prototype.slice);
+// Native string writers for long strings (several times faster than a JS loop past ~40 chars).
+// latin1Write/utf8Write are Buffer's internal methods; without them the JS loops do the work.
+const BufferByteLength = Buffer.byteLength;
+const bufferMethods = BufferPrototype as unknown as Record<string, unknown>;
+const stringMethods = String.prototype as unknown as Record<string, unknown>;
+const nativeText =
+  typeof bufferMethods.latin1Write === 'function' &&
+  typeof bufferMethods.utf8Write === 'function' &&
+  typeof stringMethods.isWellFormed === 'function';
+type NativeWrite = (buf: Uint8Array, s: string, offset: number, length: number) => number;
+const Latin1Write = (
+  nativeText ? uncurryThis(bufferMethods.latin1Write as () => number) : undefined
+) as NativeWrite;
+const Utf8Write = (
+  nativeText ? uncurryThis(bufferMethods.utf8Write as () => number) : undefined
+) as NativeWrite;
+const StringIsWellFormed = (
+  nativeText ? uncurryThis(stringMethods.isWellFormed as () => boolean) : undefined
+) as (s: string) => boolean;
+/** Strings at least this long are written natively. */
+const NATIVE_TEXT_MIN = 40;
 const StringStartsWith = uncurryThis(String.prototype.startsWith);
 const FunctionToString = uncurryThis(Function.prototype.toString as (this: unknown) => string);
 const BigIntToString = uncurryThis(BigInt.prototype.toString);
@@ -105,7 +127,9 @@ const StringValueOf = uncurryThis(String.prototype.valueOf);
 const BooleanValueOf = uncurryThis(Boolean.prototype.valueOf);
 const BigIntValueOf = uncurryThis(BigInt.prototype.valueOf);
 const SymbolValueOf = uncurryThis(Symbol.prototype.valueOf);
-const SymbolDescription = getterOf<symbol>(Symbol.prototype, 'description') as (s: symbol) => string | undefined;
+const SymbolDescription = getterOf<symbol>(Symbol.prototype, 'description') as (
+  s: symbol,
+) => string | undefined;
 const DateGetTime = uncurryThis(Date.prototype.getTime);
 const RegExpSource = getterOf<RegExp>(RegExp.prototype, 'source') as (r: RegExp) => string;
 /** Flag getters in `RegExp.prototype.flags` order. Each reads an internal slot; `flags` itself
@@ -121,7 +145,8 @@ for (const [ch, key] of [
   ['v', 'unicodeSets'],
   ['y', 'sticky'],
 ]) {
-  if (ObjectGetOwnPropertyDescriptor(RegExp.prototype, key)?.get) REGEXP_FLAGS.push([ch, getterOf(RegExp.prototype, key)]);
+  if (ObjectGetOwnPropertyDescriptor(RegExp.prototype, key)?.get)
+    REGEXP_FLAGS.push([ch, getterOf(RegExp.prototype, key)]);
 }
 const MapSize = getterOf<Map<unknown, unknown>>(Map.prototype, 'size') as (m: object) => number;
 const SetSize = getterOf<Set<unknown>>(Set.prototype, 'size') as (s: object) => number;
@@ -176,6 +201,45 @@ const {
   isModuleNamespaceObject,
   isExternal,
 } = types;
+
+const SetHas = uncurryThis(Set.prototype.has) as (s: Set<unknown>, v: unknown) => boolean;
+/**
+ * Prototypes of the built-ins with internal slots the encoder cares about. An object whose
+ * prototype chain reaches Object.prototype without meeting one of them is a plain class instance,
+ * which spares it a dozen brand checks. (An object re-parented with setPrototypeOf would then be
+ * captured as an instance: less precise, never unsafe.)
+ */
+const BUILTIN_PROTOTYPES = new Set<unknown>([
+  Map.prototype,
+  Set.prototype,
+  WeakMap.prototype,
+  WeakSet.prototype,
+  Date.prototype,
+  RegExp.prototype,
+  Error.prototype,
+  Promise.prototype,
+  ArrayBuffer.prototype,
+  SharedArrayBuffer.prototype,
+  DataView.prototype,
+  TypedArrayPrototype,
+  Number.prototype,
+  String.prototype,
+  Boolean.prototype,
+  BigInt.prototype,
+  Symbol.prototype,
+  ObjectGetPrototypeOf(ObjectGetPrototypeOf([][Symbol.iterator]())), // %IteratorPrototype%
+  ObjectGetPrototypeOf(ObjectGetPrototypeOf(async function* () {}.prototype)), // %AsyncIteratorPrototype%
+]);
+
+/** Whether `proto`'s chain may hold a built-in (or is foreign or proxied, so cannot be judged). */
+function mayBeBuiltin(proto: object): boolean {
+  let p: object | null = proto;
+  for (let hops = 0; p !== ObjectPrototype; hops++) {
+    if (p === null || hops === 32 || isProxy(p) || SetHas(BUILTIN_PROTOTYPES, p)) return true;
+    p = ObjectGetPrototypeOf(p) as object | null;
+  }
+  return false;
+}
 
 /** BINARY kind number by typed array [Symbol.toStringTag]. */
 const BINARY_KIND_BY_TAG: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -286,19 +350,18 @@ function cutPoint(s: string, n: number): number {
 /** Exact encoded size of s[0, n) as text (tag, length, payload). */
 function textSize(s: string, n: number): number {
   let bytes = 0;
-  let ascii = true;
   for (let i = 0; i < n; i++) {
     const c = StringCharCodeAt(s, i);
     if (c < 0x80) bytes += 1;
-    else if (c < 0x800) (bytes += 2), (ascii = false);
-    else if (!isHighSurrogate(c) && !isLowSurrogate(c)) (bytes += 3), (ascii = false);
+    else if (c < 0x800) bytes += 2;
+    else if (!isHighSurrogate(c) && !isLowSurrogate(c)) bytes += 3;
     else if (isHighSurrogate(c) && i + 1 < n && isLowSurrogate(StringCharCodeAt(s, i + 1))) {
       bytes += 4;
-      ascii = false;
       i++;
     } else return 1 + varintSize(n) + 2 * n; // a lone surrogate: UTF-16
   }
-  if (ascii && n <= FIXASCII_MAX) return 1 + n;
+  // One byte per code unit only when every unit is ASCII.
+  if (bytes === n && n <= FIXASCII_MAX) return 1 + n;
   return 1 + varintSize(bytes) + bytes;
 }
 
@@ -342,6 +405,8 @@ export class ValueEncoder {
   private nextIndex = 0;
   /** Whether any limit was hit during the current encode. */
   private cut = false;
+  /** Set during encode: a nested call (from a user Error.prepareStackTrace) must not clobber it. */
+  private busy = false;
   /** The open containers (cycle detection) and their indices; cleared as they close. */
   private readonly open: unknown[];
   private readonly openIndex: Float64Array;
@@ -372,9 +437,12 @@ export class ValueEncoder {
 
   /**
    * Encodes one value into `bytes`; returns the byte length, at most maxBytes. Never throws,
-   * never runs user code.
+   * never runs user code. A reentrant call (only possible from a user Error.prepareStackTrace
+   * that records an event) returns 0: no payload, and the outer encoding stays intact.
    */
   encode(value: unknown): number {
+    if (this.busy) return 0;
+    this.busy = true;
     this.pos = 0;
     this.end = this.maxBytes - TOP_RESERVE;
     this.depth = 0;
@@ -387,6 +455,8 @@ export class ValueEncoder {
       // traced program. Drop whatever was written.
       for (let i = 0; i < this.maxDepth; i++) this.open[i] = undefined;
       this.topMarker(TruncReason.error);
+    } finally {
+      this.busy = false;
     }
     return this.pos;
   }
@@ -434,8 +504,11 @@ export class ValueEncoder {
     const proto = ObjectGetPrototypeOf(o) as object | null;
     if (proto === ObjectPrototype) return this.plain(o, Tag.object);
     if (proto === null) {
-      return isModuleNamespaceObject(o) ? this.named(Tag.opaque, 'Module') : this.plain(o, Tag.objectNullProto);
+      return isModuleNamespaceObject(o)
+        ? this.named(Tag.opaque, 'Module')
+        : this.plain(o, Tag.objectNullProto);
     }
+    if (!mayBeBuiltin(proto)) return this.instance(o, proto);
     if (isArrayBufferView(o) || isAnyArrayBuffer(o)) return this.binary(o, proto);
     if (isDate(o)) return this.date(o as Date);
     if (isMap(o)) return this.map(o);
@@ -701,6 +774,7 @@ export class ValueEncoder {
 
   /** s[0, n) as FIXASCII/ASCII, else UTF8/UTF16; false (nothing written) when it does not fit. */
   private text(s: string, n: number): boolean {
+    if (n >= NATIVE_TEXT_MIN && nativeText) return this.nativeText(s, n);
     const buf = this.bytes;
     const start = this.pos;
     let p: number;
@@ -723,6 +797,26 @@ export class ValueEncoder {
       buf[p++] = c;
     }
     this.pos = p;
+    return true;
+  }
+
+  /** Same bytes as `text`, written by Node's native string writers. */
+  private nativeText(s: string, n: number): boolean {
+    const sub = n === s.length ? s : StringSlice(s, 0, n);
+    const bytes = BufferByteLength(sub, 'utf8');
+    if (bytes === n) {
+      // Only ASCII has one UTF-8 byte per code unit.
+      if (this.pos + 1 + varintSize(n) + n > this.end) return false;
+      this.bytes[this.pos++] = Tag.ascii;
+      this.varint(n);
+      this.pos += Latin1Write(this.bytes, sub, this.pos, n);
+      return true;
+    }
+    if (!StringIsWellFormed(sub)) return this.utf16(s, n);
+    if (this.pos + 1 + varintSize(bytes) + bytes > this.end) return false;
+    this.bytes[this.pos++] = Tag.utf8;
+    this.varint(bytes);
+    this.pos += Utf8Write(this.bytes, sub, this.pos, bytes);
     return true;
   }
 
@@ -856,13 +950,17 @@ export class ValueEncoder {
   }
 
   private plain(o: object, tag: number): boolean {
-    if (this.depth >= this.maxDepth) return this.truncMarker(TruncReason.depth, 'Object', ObjectKeys(o).length);
+    if (this.depth >= this.maxDepth)
+      return this.truncMarker(TruncReason.depth, 'Object', ObjectKeys(o).length);
     if (!this.openContainer(tag, o)) return false;
     return this.close(this.props(o, ObjectKeys(o)));
   }
 
   private instance(o: object, proto: object): boolean {
     const name = className(proto, 'Object');
+    // The Object.prototype of another realm (a vm context): a plain object after all.
+    if (name === 'Object' && !isProxy(proto) && ObjectGetPrototypeOf(proto) === null)
+      return this.plain(o, Tag.object);
     if (this.depth >= this.maxDepth) return this.truncMarker(TruncReason.depth, name, ObjectKeys(o).length);
     if (!this.openContainer(Tag.instance, o, name)) return false;
     return this.close(this.props(o, ObjectKeys(o)));
@@ -929,7 +1027,10 @@ export class ValueEncoder {
     if (key === 'stack') return this.errorStack(e);
     if (key !== 'name' || ObjectHasOwn(e, 'name')) return this.prop(e, key);
     const start = this.pos;
-    if (this.text(key, key.length) && (nameValue === ACCESSOR ? this.accessor(true, false) : this.value(nameValue))) {
+    if (
+      this.text(key, key.length) &&
+      (nameValue === ACCESSOR ? this.accessor(true, false) : this.value(nameValue))
+    ) {
       return true;
     }
     this.pos = start;

@@ -120,7 +120,13 @@ export const TruncReason = {
 } as const;
 
 /** Names of TruncReason values, indexed by number. */
-export const TRUNC_REASON_NAMES: readonly (string | undefined)[] = [undefined, 'depth', 'bytes', 'size', 'error'];
+export const TRUNC_REASON_NAMES: readonly (string | undefined)[] = [
+  undefined,
+  'depth',
+  'bytes',
+  'size',
+  'error',
+];
 
 /**
  * Kinds of BINARY values. The name is the JS constructor name, also used as the `$` discriminator
@@ -142,13 +148,14 @@ export const BINARY_KINDS = [
   'Float64Array',
   'BigInt64Array',
   'BigUint64Array',
+  'Float16Array',
 ] as const;
 
 /** Name of a binary kind. */
 export type BinaryKindName = (typeof BINARY_KINDS)[number];
 
 /** Bytes per element of each BINARY kind, same order as BINARY_KINDS. */
-export const BINARY_ELEMENT_SIZES: readonly number[] = [1, 1, 1, 1, 1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8];
+export const BINARY_ELEMENT_SIZES: readonly number[] = [1, 1, 1, 1, 1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8, 2];
 
 /** Kinds of FUNCTION values, by byte value. */
 export const FUNCTION_KINDS = ['function', 'async', 'generator', 'asyncGenerator', 'class'] as const;

@@ -38,4 +38,6 @@ run(
   ],
   'Errors',
 );
-console.log(`\nTrace file: ${out}\nTry: node bin/cinescope.js query ${out} --sql "SELECT * FROM event_types"`);
+console.log(
+  `\nTrace file: ${out}\nTry: node bin/cinescope.js query ${out} --sql "SELECT * FROM event_types"`,
+);

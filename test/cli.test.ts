@@ -56,10 +56,22 @@ describe('cinescope CLI', () => {
     const { recorded, out, stats } = await recordAndStats([process.execPath, '-e', 'console.log("hi")']);
     expect(recorded.stdout).toBe('hi\n');
     expect(Object.keys(stats)).toEqual(
-      expect.arrayContaining(['schemaVersion', 'events', 'byType', 'threads', 'processes', 'messages', 'errors', 'dropped', 'durationMs']),
+      expect.arrayContaining([
+        'schemaVersion',
+        'events',
+        'byType',
+        'threads',
+        'processes',
+        'messages',
+        'errors',
+        'dropped',
+        'durationMs',
+      ]),
     );
     expect(stats.byType.processStart).toBe(1);
-    expect(stats.events).toBe(Object.values(stats.byType as Record<string, number>).reduce((a, b) => a + b, 0));
+    expect(stats.events).toBe(
+      Object.values(stats.byType as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
     const rows = await queryTrace(out, 'SELECT COUNT(*) AS n FROM events');
     expect(rows).toEqual([{ n: stats.events }]);
 

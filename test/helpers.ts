@@ -20,7 +20,12 @@ export interface RunResult {
 export function run(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStdout?: (text: string, pid: number) => void } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    onStdout?: (text: string, pid: number) => void;
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -59,7 +64,8 @@ export async function recordAndStats(command: string[], options: Parameters<type
   const out = join(tempDir(), 'trace.cinescope');
   const recorded = await cli(['record', '--out', out, '--', ...command], options);
   const statsRun = await cli(['stats', out, '--json']);
-  if (statsRun.code !== 0) throw new Error(`stats failed: ${statsRun.stderr}\nrecord stderr: ${recorded.stderr}`);
+  if (statsRun.code !== 0)
+    throw new Error(`stats failed: ${statsRun.stderr}\nrecord stderr: ${recorded.stderr}`);
   return { recorded, out, stats: JSON.parse(statsRun.stdout) as Record<string, any> };
 }
 

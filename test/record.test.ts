@@ -125,4 +125,3 @@ describe('cinescope record on the examples', () => {
     expect(stats.processes).toBe(1);
   });
 });
-

@@ -19,7 +19,11 @@ afterEach(async () => {
   db = undefined;
 });
 
-async function traced(source: string, config: Record<string, unknown> = {}, onStdout?: (text: string) => void) {
+async function traced(
+  source: string,
+  config: Record<string, unknown> = {},
+  onStdout?: (text: string) => void,
+) {
   db = await TraceDb.create();
   collector = await Collector.start({ db });
   const file = join(tempDir(), 'app.js');
@@ -27,9 +31,17 @@ async function traced(source: string, config: Record<string, unknown> = {}, onSt
   const env = {
     ...process.env,
     NODE_OPTIONS: `--require ${PRELOAD}`,
-    CINESCOPE_RUNTIME: JSON.stringify({ url: collector.url, token: collector.token, session: 't', ...config }),
+    CINESCOPE_RUNTIME: JSON.stringify({
+      url: collector.url,
+      token: collector.token,
+      session: 't',
+      ...config,
+    }),
   };
-  const result = await run(process.execPath, [file], { env, onStdout: onStdout && ((text) => onStdout(text)) });
+  const result = await run(process.execPath, [file], {
+    env,
+    onStdout: onStdout && ((text) => onStdout(text)),
+  });
   await collector.idle(5000);
   return result;
 }
@@ -86,11 +98,17 @@ describe('runtime', () => {
   it('leaves the program alone when its configuration is unusable', async () => {
     const file = join(tempDir(), 'app.js');
     writeFileSync(file, 'console.log("still runs")');
-    const env = { ...process.env, NODE_OPTIONS: `--require ${PRELOAD}`, CINESCOPE_RUNTIME: '{"url":"ws://example.com/"}' };
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: `--require ${PRELOAD}`,
+      CINESCOPE_RUNTIME: '{"url":"ws://example.com/"}',
+    };
     const result = await run(process.execPath, [file], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('still runs\n');
-    expect(result.stderr).toContain('cinescope: tracing is off: CINESCOPE_RUNTIME.url must be a loopback ws:// URL.');
+    expect(result.stderr).toContain(
+      'cinescope: tracing is off: CINESCOPE_RUNTIME.url must be a loopback ws:// URL.',
+    );
   });
 
   it('records thread and process metrics and GC', async () => {

@@ -57,7 +57,10 @@ export function checkBatch(bytes: Uint8Array): BatchShape {
   for (let i = 0; i < count; i++) {
     const length = at + HEADER_BYTES <= bytes.length ? view.getUint32(at + Offset.length, true) : 0;
     if (length < HEADER_BYTES || at + length > bytes.length) {
-      throw new TraceError('corrupt-record', `Record ${i} of the batch at byte ${at} has an impossible length.`);
+      throw new TraceError(
+        'corrupt-record',
+        `Record ${i} of the batch at byte ${at} has an impossible length.`,
+      );
     }
     at += align8(length);
   }

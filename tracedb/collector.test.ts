@@ -54,7 +54,9 @@ function opened(ws: WebSocket): Promise<void> {
 }
 
 function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
-  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return new Promise((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
 }
 
 function refusedStatus(ws: WebSocket): Promise<number> {
@@ -80,7 +82,9 @@ describe('collector', () => {
     ws.send(realBatch(10));
     await until(() => collector.stats.events === 10);
     expect(db.stats().byType).toEqual({ mark: 10 });
-    const { rows } = db.query(`SELECT pid, tid, eid, json_extract(payload, '$.data.i') FROM events ORDER BY eid`);
+    const { rows } = db.query(
+      `SELECT pid, tid, eid, json_extract(payload, '$.data.i') FROM events ORDER BY eid`,
+    );
     expect(rows).toEqual(Array.from({ length: 10 }, (_, i) => [4242, 0, i + 1, i]));
     ws.close();
   });
@@ -120,7 +124,11 @@ describe('collector', () => {
         1007,
       ],
       ['another pid', (ws) => (ws.send(hello(1)), ws.send(realBatch(1, 2))), 1007],
-      ['a frame over the size limit', (ws) => (ws.send(hello()), ws.send(Buffer.alloc(17 * 1024 * 1024))), 1009],
+      [
+        'a frame over the size limit',
+        (ws) => (ws.send(hello()), ws.send(Buffer.alloc(17 * 1024 * 1024))),
+        1009,
+      ],
     ];
     for (const [name, send, code] of cases) {
       const ws = connect();

@@ -73,7 +73,11 @@ export class Collector {
     const server = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('Cinescope collector: WebSocket only.\n');
     });
-    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BATCH_BYTES, perMessageDeflate: false });
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_BATCH_BYTES,
+      perMessageDeflate: false,
+    });
     const collector = new Collector(options, server, wss);
     server.on('upgrade', (req, socket, head) => collector.upgrade(req, socket as Socket, head));
     await new Promise<void>((resolve, reject) => {
@@ -150,14 +154,20 @@ export class Collector {
         const bytes = toBytes(data);
         const shape = checkBatch(bytes);
         if (shape.pid !== hello.pid) {
-          throw new TraceError('bad-batch', `A batch for pid ${shape.pid} arrived on the connection of pid ${hello.pid}.`);
+          throw new TraceError(
+            'bad-batch',
+            `A batch for pid ${shape.pid} arrived on the connection of pid ${hello.pid}.`,
+          );
         }
         this.enqueue(bytes, shape.pid, shape.count);
       } catch (error) {
         this.stats.rejected++;
         const message = error instanceof TraceError ? error.message : `Unexpected error: ${String(error)}`;
         this.problem(`Closed a connection: ${message}`);
-        ws.close(error instanceof TraceError && error.code === 'unknown-version' ? 1002 : 1007, message.slice(0, 120));
+        ws.close(
+          error instanceof TraceError && error.code === 'unknown-version' ? 1002 : 1007,
+          message.slice(0, 120),
+        );
       }
     });
   }
@@ -216,7 +226,18 @@ export class Collector {
     const events: TraceEvent[] = [];
     for (const [pid, count] of this.storeDroppedByPid) {
       const payload = JSON.stringify({ count, bytes: 0, reason: 'store-full' });
-      events.push({ pid, tid: 0, eid: 0, parent: 0, site: 0, corr: 0, ts: Date.now(), type: EventType.dropped, flags: 0, payload });
+      events.push({
+        pid,
+        tid: 0,
+        eid: 0,
+        parent: 0,
+        site: 0,
+        corr: 0,
+        ts: Date.now(),
+        type: EventType.dropped,
+        flags: 0,
+        payload,
+      });
     }
     this.storeDroppedByPid.clear();
     if (events.length) this.options.db.ingest(events);

@@ -1,6 +1,7 @@
 /**
- * The trace file: an SQLite database. This module owns its layout (DDL), its version and the SQL
- * that maintains the derived tables at ingest. Reading queries live in `queries.ts`.
+ * The trace file: an SQLite database. This module owns its layout (DDL), its version and the checks
+ * that a file is a trace this version reads. Ingest SQL lives in `ingest.ts`, reading queries in
+ * `queries.ts`.
  *
  * TRACE_FILE_VERSION is the version of this file layout, distinct from the binary event
  * SCHEMA_VERSION of `runtime/eventSchema.ts`. Bump it when an existing table changes in a way old
@@ -30,7 +31,7 @@ PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA locking_mode = EXCLUSIVE;
 PRAGMA temp_store = MEMORY;
-PRAGMA cache_size = -262144;
+PRAGMA cache_size = -32768;
 PRAGMA cache_spill = OFF;
 `;
 
@@ -131,100 +132,6 @@ export const EVENT_TYPE_ROWS: Array<[number, string]> = Object.entries(EventType
 export const UPSERT_META =
   'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
-/**
- * Multi-row insert of `rows` events. Binding a JS string through sql.js costs more than the rest of
- * the row together, so the payloads of a chunk travel as one UTF-8 blob (?1) and each row cuts its
- * own out by byte offset and length; a length of 0 stands for a NULL payload.
- */
-export function insertEventsSql(rows: number): string {
-  const values: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const b = 2 + r * EVENT_PARAMS;
-    values.push(
-      `(?${b},?${b + 1},?${b + 2},?${b + 3},?${b + 4},?${b + 5},?${b + 6},?${b + 7},?${b + 8},` +
-        `nullif(CAST(substr(?1,?${b + 9},?${b + 10}) AS TEXT),''))`,
-    );
-  }
-  return `INSERT INTO events (pid, tid, eid, parent, site, corr, ts, type, flags, payload) VALUES ${values.join(',')}`;
-}
-/** Parameters per row of insertEventsSql: nine header fields, payload offset and length. */
-export const EVENT_PARAMS = 11;
-
-export const INSERT_METRIC = 'INSERT INTO metrics (pid, tid, ts, name, value) VALUES (?, ?, ?, ?, ?)';
-
-/** Adds one ingest call's event counts and time span to a thread (params pid, tid, n, first, last). */
-export const COUNT_THREAD = `
-INSERT INTO threads (pid, tid, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (pid, tid) DO UPDATE SET
-  events = events + excluded.events,
-  first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts),
-  last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)`;
-export const COUNT_PROCESS = `
-INSERT INTO processes (pid, events, first_ts, last_ts) VALUES (?, ?, ?, ?)
-ON CONFLICT (pid) DO UPDATE SET
-  events = events + excluded.events,
-  first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts),
-  last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)`;
-
-// Lifecycle upserts. Events of different processes arrive in any order, so each statement only
-// sets what its event knows and leaves what another event set: a child's own processStart is the
-// authority on its ppid, its parent's childExit on its exit code and signal (the OS saw them), its
-// own processExit on its end time and reason.
-
-/** pid, ppid, argv, exec_argv, cwd, title, node_version, platform, start_ts */
-export const UPSERT_PROCESS_START = `
-INSERT INTO processes (pid, ppid, argv, exec_argv, cwd, title, node_version, platform, start_ts)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (pid) DO UPDATE SET
-  ppid = coalesce(excluded.ppid, ppid), argv = excluded.argv, exec_argv = excluded.exec_argv,
-  cwd = excluded.cwd, title = excluded.title, node_version = excluded.node_version,
-  platform = excluded.platform, start_ts = excluded.start_ts`;
-/** pid, end_ts, exit_code, exit_signal, exit_reason */
-export const UPSERT_PROCESS_EXIT = `
-INSERT INTO processes (pid, end_ts, exit_code, exit_signal, exit_reason) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (pid) DO UPDATE SET
-  end_ts = excluded.end_ts, exit_code = coalesce(exit_code, excluded.exit_code),
-  exit_signal = coalesce(exit_signal, excluded.exit_signal), exit_reason = excluded.exit_reason`;
-/** pid (the child), ppid (the spawning process), command, args, spawn_ts */
-export const UPSERT_CHILD_SPAWN = `
-INSERT INTO processes (pid, ppid, command, args, spawn_ts) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (pid) DO UPDATE SET
-  ppid = coalesce(ppid, excluded.ppid), command = excluded.command, args = excluded.args,
-  spawn_ts = excluded.spawn_ts`;
-/** pid (the child), end_ts, exit_code, exit_signal */
-export const UPSERT_CHILD_EXIT = `
-INSERT INTO processes (pid, end_ts, exit_code, exit_signal) VALUES (?, ?, ?, ?)
-ON CONFLICT (pid) DO UPDATE SET
-  end_ts = coalesce(end_ts, excluded.end_ts), exit_code = coalesce(excluded.exit_code, exit_code),
-  exit_signal = coalesce(excluded.exit_signal, exit_signal)`;
-/** pid, tid, name, is_main, start_ts */
-export const UPSERT_THREAD_START = `
-INSERT INTO threads (pid, tid, name, is_main, start_ts) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (pid, tid) DO UPDATE SET
-  name = coalesce(excluded.name, name), is_main = coalesce(excluded.is_main, is_main),
-  start_ts = coalesce(excluded.start_ts, start_ts)`;
-/** pid, tid, start_ts, is_main: the thread that wrote a processStart, if nothing better is known */
-export const UPSERT_THREAD_SEEN_START = `
-INSERT INTO threads (pid, tid, is_main, start_ts) VALUES (?, ?, ?, ?)
-ON CONFLICT (pid, tid) DO UPDATE SET
-  is_main = coalesce(is_main, excluded.is_main), start_ts = coalesce(start_ts, excluded.start_ts)`;
-/** pid, tid, end_ts, exit_code */
-export const UPSERT_THREAD_EXIT = `
-INSERT INTO threads (pid, tid, end_ts, exit_code) VALUES (?, ?, ?, ?)
-ON CONFLICT (pid, tid) DO UPDATE SET
-  end_ts = excluded.end_ts, exit_code = coalesce(excluded.exit_code, exit_code)`;
-/** pid, tid, end_ts, exit_code: the thread that wrote a processExit, if it has no end yet */
-export const UPSERT_THREAD_SEEN_EXIT = `
-INSERT INTO threads (pid, tid, end_ts, exit_code) VALUES (?, ?, ?, ?)
-ON CONFLICT (pid, tid) DO UPDATE SET
-  end_ts = coalesce(end_ts, excluded.end_ts), exit_code = coalesce(exit_code, excluded.exit_code)`;
-/** pid, tid (the new worker), name, filename, parent_tid, spawn_ts */
-export const UPSERT_WORKER_SPAWN = `
-INSERT INTO threads (pid, tid, name, filename, parent_tid, spawn_ts, is_main) VALUES (?, ?, ?, ?, ?, ?, 0)
-ON CONFLICT (pid, tid) DO UPDATE SET
-  name = coalesce(name, excluded.name), filename = excluded.filename,
-  parent_tid = excluded.parent_tid, spawn_ts = excluded.spawn_ts, is_main = 0`;
-
 // ---- Reading a file ----------------------------------------------------------------------------
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
@@ -266,23 +173,26 @@ export function checkTraceContents(db: Database, label: string): void {
         String(r[0]),
       ),
     );
-    if (!tables.has('meta')) {
-      throw new TraceError(
-        'not-a-trace',
-        `${label} is an SQLite database but not a Cinescope trace: it has no Cinescope meta table.`,
-      );
-    }
+  } catch (e) {
+    throw corruptionError(e, label) ?? e;
+  }
+  const foreign = `${label} is an SQLite database but not a Cinescope trace`;
+  if (!tables.has('meta')) throw new TraceError('not-a-trace', `${foreign}: it has no Cinescope meta table.`);
+  try {
     meta = new Map(
       (db.exec('SELECT key, value FROM meta')[0]?.values ?? []).map((r) => [String(r[0]), String(r[1])]),
     );
   } catch (e) {
-    throw corruptionError(e, label) ?? e;
+    throw (
+      corruptionError(e, label) ??
+      new TraceError('not-a-trace', `${foreign}: its meta table is not Cinescope's.`)
+    );
   }
   const format = meta.get('format');
   if (format !== TRACE_FORMAT) {
     throw new TraceError(
       'not-a-trace',
-      `${label} is an SQLite database but not a Cinescope trace: its meta table has ${format === undefined ? 'no format' : `format "${format}"`}.`,
+      `${foreign}: its meta table has ${format === undefined ? 'no format' : `format "${format}"`}.`,
     );
   }
   const version = Number(meta.get('schemaVersion'));
@@ -312,32 +222,4 @@ export function corruptionError(e: unknown, label: string): TraceError | undefin
     return new TraceError('corrupt-file', `${label} is corrupt (SQLite: ${message}).`);
   }
   return undefined;
-}
-
-// ---- Metrics -----------------------------------------------------------------------------------
-
-/**
- * The numeric fields of a metrics payload as (name, value): top-level numbers by their name,
- * heapSpaces.<space> as 'heapSpace.<space>', other objects of numbers as '<field>.<key>'. Tagged
- * non-JSON values ({"$": …}) are skipped; escaped keys ("$$x") are unescaped.
- */
-export function flattenMetrics(payload: Record<string, unknown>): Array<[string, number]> {
-  const out: Array<[string, number]> = [];
-  for (const [rawKey, value] of Object.entries(payload)) {
-    const key = unescapeKey(rawKey);
-    if (typeof value === 'number') {
-      if (Number.isFinite(value)) out.push([key, value]);
-    } else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('$' in value)) {
-      const prefix = key === 'heapSpaces' ? 'heapSpace' : key;
-      for (const [rawSub, sub] of Object.entries(value)) {
-        if (typeof sub === 'number' && Number.isFinite(sub))
-          out.push([`${prefix}.${unescapeKey(rawSub)}`, sub]);
-      }
-    }
-  }
-  return out;
-}
-
-function unescapeKey(key: string): string {
-  return key.startsWith('$$') ? key.slice(1) : key;
 }

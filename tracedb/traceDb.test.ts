@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventType } from '../runtime/eventSchema';
 import { TraceError } from './errors';
+import { EventWriter } from './ingest';
 import { TRACE_FILE_VERSION } from './schema';
 import { loadSqlJs } from './sqlite';
 import { TraceDb } from './traceDb';
@@ -698,7 +699,7 @@ describe('TraceDb ingest', () => {
     const db = await TraceDb.create();
     db.ingest(worker1);
     const spy = vi
-      .spyOn(TraceDb.prototype as unknown as { derive(): void }, 'derive')
+      .spyOn(EventWriter.prototype as unknown as { derive(): void }, 'derive')
       .mockImplementationOnce(() => {
         throw new Error('boom');
       });
@@ -726,7 +727,10 @@ describe('TraceDb files', () => {
     // A reopened trace takes more events, and a save replaces the file.
     reopened.ingest(thread(C, 3, [[1, 70, EventType.mark, { name: 'late' }]]));
     await reopened.save(file);
-    const again = await TraceDb.fromBytes(fs.readFileSync(file));
+    const saved = fs.readFileSync(file);
+    const again = await TraceDb.fromBytes(saved);
+    again.setMeta('note', 'x'.repeat(5000));
+    expect(saved.equals(fs.readFileSync(file))).toBe(true); // the trace never writes into the caller's bytes
     expect(again.stats()).toMatchObject({ events: 30, threads: 5, durationMs: 70 });
     for (const t of [db, reopened, again]) t.close();
   });
@@ -779,7 +783,13 @@ describe('TraceDb files', () => {
     const file = path.join(dir, 'people.sqlite');
     fs.writeFileSync(file, foreign.export());
     await expectOpenError(file, 'not-a-trace', 'not a Cinescope trace');
-    foreign.run("CREATE TABLE meta (key TEXT, value TEXT); INSERT INTO meta VALUES ('format', 'other-tool')");
+    foreign.run('CREATE TABLE meta (a, b)');
+    const odd = path.join(dir, 'odd.sqlite');
+    fs.writeFileSync(odd, foreign.export());
+    await expectOpenError(odd, 'not-a-trace', "its meta table is not Cinescope's");
+    foreign.run(
+      "DROP TABLE meta; CREATE TABLE meta (key TEXT, value TEXT); INSERT INTO meta VALUES ('format', 'other-tool')",
+    );
     const other = path.join(dir, 'other.sqlite');
     fs.writeFileSync(other, foreign.export());
     await expectOpenError(other, 'not-a-trace', 'other-tool');

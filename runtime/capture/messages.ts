@@ -27,7 +27,13 @@ export function newCounters(): ChannelCounters {
 }
 
 /** Records a send on an ordered channel; `key` names the channel and direction. */
-export function recordOrderedSend(channel: ChannelKind, key: string, seq: number, peer: number, data: unknown) {
+export function recordOrderedSend(
+  channel: ChannelKind,
+  key: string,
+  seq: number,
+  peer: number,
+  data: unknown,
+) {
   const payload: MessagePayload = { channel, key, seq, peer, data };
   recordEvent(EventType.messageSend, payload, { corr: orderedCorrelation(channel, key, seq) });
 }

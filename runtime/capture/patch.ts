@@ -53,7 +53,11 @@ function replace(target: object, key: PropertyKey, wrapped: AnyFunction, origina
   copyIdentity(wrapped, original);
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
   // Some of Node's internal methods are read-only but configurable: redefine rather than assign.
-  Object.defineProperty(target, key, descriptor ? { ...descriptor, value: wrapped } : { value: wrapped, writable: true, configurable: true });
+  Object.defineProperty(
+    target,
+    key,
+    descriptor ? { ...descriptor, value: wrapped } : { value: wrapped, writable: true, configurable: true },
+  );
 }
 
 function copyIdentity(wrapped: AnyFunction, original: AnyFunction): void {

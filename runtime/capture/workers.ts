@@ -9,13 +9,7 @@ import { types } from 'node:util';
 import { EventType } from '../eventSchema';
 import { recordEvent } from '../recorder';
 import { findSymbol, safely, wrapMethod } from './patch';
-import {
-  newCounters,
-  recordOrderedReceive,
-  recordOrderedSend,
-  recordUnordered,
-  workerKey,
-} from './messages';
+import { newCounters, recordOrderedReceive, recordOrderedSend, recordUnordered, workerKey } from './messages';
 import type { ChannelCounters } from './messages';
 
 interface WorkerState {
