@@ -735,6 +735,22 @@ describe('TraceDb files', () => {
     for (const t of [db, reopened, again]) t.close();
   });
 
+  it('builds the deferred site index into every saved file', async () => {
+    const db = await buildTrace();
+    const indexes = (t: TraceDb) =>
+      t.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_site'`).rows;
+    expect(indexes(db)).toEqual([]);
+    const file = path.join(dir, 'indexed.cinescope');
+    await db.save(file);
+    const reopened = await TraceDb.open(file);
+    expect(indexes(reopened)).toEqual([['events_site']]);
+    const plan = reopened.query(
+      `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM events WHERE site = 7 AND site <> 0`,
+    ).rows;
+    expect(JSON.stringify(plan)).toContain('events_site');
+    for (const t of [db, reopened]) t.close();
+  });
+
   it('reports a missing or unreadable file', async () => {
     await expectOpenError(
       path.join(dir, 'missing.cinescope'),

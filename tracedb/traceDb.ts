@@ -140,8 +140,9 @@ export class TraceDb {
     return row ? (row[0] as string) : undefined;
   }
 
-  /** The trace as SQLite file bytes. */
+  /** The trace as SQLite file bytes, with every index built. */
   export(): Uint8Array {
+    this.write(() => this.db.exec(S.DEFERRED_INDEXES));
     return this.db.export();
   }
 
