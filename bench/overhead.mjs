@@ -66,10 +66,10 @@ function baseEnv() {
   return env;
 }
 
-/** Starts a collector with a fresh TraceDb, as the CLI does for one recording. */
+/** Starts a collector with a fresh TraceDb, as the CLI does for one recording (storing after the run). */
 async function startCollector() {
   const db = await TraceDb.create();
-  const collector = await Collector.start({ db });
+  const collector = await Collector.start({ db, deferStoring: true });
   return { db, collector };
 }
 

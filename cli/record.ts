@@ -41,7 +41,7 @@ export async function record(options: RecordOptions): Promise<number> {
     throw new Error(`The runtime bundle is missing at ${preload}: run \`npm run build\`.`);
 
   const db = await TraceDb.create();
-  const collector = await Collector.start({ db });
+  const collector = await Collector.start({ db, deferStoring: true });
   const session = randomBytes(8).toString('hex');
   const config: Partial<RuntimeConfig> = {
     url: collector.url,

@@ -180,3 +180,24 @@ describe('collector queue', () => {
     ownDb.close();
   });
 });
+
+describe('collector storing later', () => {
+  it('keeps batches until asked to store them', async () => {
+    const ownDb = await TraceDb.create();
+    const later = await Collector.start({ db: ownDb, deferStoring: true });
+    const url = new URL(later.url);
+    url.searchParams.set('token', later.token);
+    const ws = new WebSocket(url);
+    await opened(ws);
+    ws.send(hello());
+    ws.send(realBatch(7));
+    ws.close();
+    await until(() => later.connections === 0);
+    expect(later.stats.events).toBe(0);
+    await later.stored();
+    expect(later.stats.events).toBe(7);
+    expect(ownDb.stats().byType).toEqual({ mark: 7 });
+    await later.close();
+    ownDb.close();
+  });
+});

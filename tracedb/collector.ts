@@ -30,6 +30,12 @@ export interface CollectorOptions {
   maxEvents?: number;
   /** Bytes of received batches waiting to be stored at most; the rest are counted as dropped. */
   maxQueuedBytes?: number;
+  /**
+   * Store batches only when asked (`stored()`, `idle()`, `close()`) or when the queue is half
+   * full, instead of as they come. On a machine with few cores the program then does not compete
+   * with the database while it runs; the recorder uses it, a live view does not.
+   */
+  deferStoring?: boolean;
   /** Called after each ingested batch, e.g. to update a status bar. */
   onIngest?: (count: number) => void;
 }
@@ -109,6 +115,7 @@ export class Collector {
 
   /** Resolves once every batch received so far is in the TraceDB. */
   async stored(): Promise<void> {
+    this.startStoring();
     while (this.queue.length > 0 || this.ingesting) await new Promise((r) => setTimeout(r, 5));
   }
 
@@ -179,10 +186,13 @@ export class Collector {
     }
     this.queue.push(bytes);
     this.queuedBytes += bytes.length;
-    if (!this.ingesting) {
-      this.ingesting = true;
-      setImmediate(() => this.drainQueue());
-    }
+    if (!this.options.deferStoring || this.queuedBytes > this.maxQueuedBytes / 2) this.startStoring();
+  }
+
+  private startStoring(): void {
+    if (this.ingesting || this.queue.length === 0) return;
+    this.ingesting = true;
+    setImmediate(() => this.drainQueue());
   }
 
   /** Stores queued batches for up to ~50 ms at a time, so sockets keep being served. */

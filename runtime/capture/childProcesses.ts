@@ -8,11 +8,12 @@ import * as childProcess from 'node:child_process';
 import { EventType } from '../eventSchema';
 import { recordEvent } from '../recorder';
 import { safely, wrapMethod, wrapMethodAfter } from './patch';
-import { ipcKey, newCounters, recordOrderedReceive, recordOrderedSend } from './messages';
-import type { ChannelCounters } from './messages';
+import { OrderedChannel, ipcKey } from './messages';
 
-const children = new WeakMap<object, ChannelCounters>();
-const ownCounters = newCounters();
+/** The parent's end of each child's IPC channel (made at spawn, used once the pid is known). */
+const children = new WeakMap<object, OrderedChannel | null>();
+/** This process's end of the channel to its parent, when it has one. */
+let toParent: OrderedChannel | undefined;
 
 interface ChildLike {
   pid?: number;
@@ -28,13 +29,13 @@ export function captureChildProcesses(): void {
   // programs often call `fork(...).send(...)` before the 'spawn' event.
   wrapMethodAfter(proto, 'spawn', (self) => {
     const child = self as ChildLike;
-    children.set(child, newCounters());
+    const pid = child.pid;
+    children.set(child, pid ? new OrderedChannel('ipc', ipcKey(pid, 'down'), ipcKey(pid, 'up'), pid) : null);
     if (typeof child.send === 'function') wrapChildSend(child);
   });
   wrapMethod(proto, 'emit', (self, args) => {
     const child = self as ChildLike;
-    const counters = children.get(child);
-    if (!counters) return;
+    if (!children.has(child)) return;
     const event = args[0];
     if (event === 'spawn') {
       recordEvent(EventType.childSpawn, {
@@ -43,9 +44,8 @@ export function captureChildProcesses(): void {
         args: child.spawnargs?.slice(1) ?? [],
         ipc: typeof child.send === 'function',
       });
-    } else if (event === 'message' && child.pid) {
-      const seq = ++counters.received;
-      recordOrderedReceive('ipc', ipcKey(child.pid, 'up'), seq, child.pid, args[1]);
+    } else if (event === 'message') {
+      children.get(child)?.receive(args[1]);
     } else if (event === 'exit') {
       recordEvent(EventType.childExit, {
         pid: child.pid ?? 0,
@@ -59,26 +59,17 @@ export function captureChildProcesses(): void {
 
 function wrapChildSend(child: ChildLike): void {
   wrapMethod(child as Record<string, unknown>, 'send', (self, args) => {
-    const c = self as ChildLike;
-    const counters = children.get(c);
-    if (!counters || !c.pid) return;
-    const seq = ++counters.sent;
-    recordOrderedSend('ipc', ipcKey(c.pid, 'down'), seq, c.pid, args[0]);
+    children.get(self as object)?.send(args[0]);
   });
 }
 
 /** This process is a child with an IPC channel: record what it sends to and gets from its parent. */
 function captureOwnIpc(): void {
-  wrapMethod(process as unknown as Record<string, unknown>, 'send', (_self, args) => {
-    const seq = ++ownCounters.sent;
-    recordOrderedSend('ipc', ipcKey(process.pid, 'up'), seq, process.ppid, args[0]);
-  });
+  toParent = new OrderedChannel('ipc', ipcKey(process.pid, 'up'), ipcKey(process.pid, 'down'), process.ppid);
+  wrapMethod(process as unknown as Record<string, unknown>, 'send', (_self, args) => toParent?.send(args[0]));
 }
 
 /** Called by the process lifecycle capture for every `process.emit('message', …)`. */
 export function onOwnIpcMessage(data: unknown): void {
-  safely(() => {
-    const seq = ++ownCounters.received;
-    recordOrderedReceive('ipc', ipcKey(process.pid, 'down'), seq, process.ppid, data);
-  });
+  safely(() => toParent?.receive(data));
 }

@@ -11,48 +11,49 @@
  */
 import { EventType } from '../eventSchema';
 import type { ChannelKind, MessagePayload } from '../eventSchema';
-import { correlationOf } from '../correlation';
+import { correlationAt, hashText } from '../correlation';
+import type { HashState } from '../correlation';
 import { recordEvent } from '../recorder';
 
 const pid = process.pid;
 
-/** Per-direction positions of one ordered channel. */
-export interface ChannelCounters {
-  sent: number;
-  received: number;
-}
+/**
+ * One end of an ordered channel (Worker ↔ parentPort, IPC): messages arrive in the order they
+ * were sent, so the n-th receive on one end matches the n-th send on the other.
+ */
+export class OrderedChannel {
+  private sent = 0;
+  private received = 0;
+  private readonly sendHash: HashState;
+  private readonly receiveHash: HashState;
 
-export function newCounters(): ChannelCounters {
-  return { sent: 0, received: 0 };
-}
+  /**
+   * `sendKey` names the direction this end sends on, `receiveKey` the one it receives on; the
+   * other end has them swapped. `peer` is the thread or process on the other side.
+   */
+  constructor(
+    private readonly kind: ChannelKind,
+    private readonly sendKey: string,
+    private readonly receiveKey: string,
+    private readonly peer: number,
+  ) {
+    // A Worker's end and its parentPort are two ends of one channel: hash them alike.
+    const space = kind === 'parentPort' ? 'worker' : kind;
+    this.sendHash = hashText(`${space}|${sendKey}|`);
+    this.receiveHash = hashText(`${space}|${receiveKey}|`);
+  }
 
-/** Records a send on an ordered channel; `key` names the channel and direction. */
-export function recordOrderedSend(
-  channel: ChannelKind,
-  key: string,
-  seq: number,
-  peer: number,
-  data: unknown,
-) {
-  const payload: MessagePayload = { channel, key, seq, peer, data };
-  recordEvent(EventType.messageSend, payload, { corr: orderedCorrelation(channel, key, seq) });
-}
+  send(data: unknown): void {
+    const seq = ++this.sent;
+    const payload: MessagePayload = { channel: this.kind, key: this.sendKey, seq, peer: this.peer, data };
+    recordEvent(EventType.messageSend, payload, { corr: correlationAt(this.sendHash, seq) });
+  }
 
-/** Records a receive on an ordered channel; matches the send with the same key and position. */
-export function recordOrderedReceive(
-  channel: ChannelKind,
-  key: string,
-  seq: number,
-  peer: number,
-  data: unknown,
-) {
-  const payload: MessagePayload = { channel, key, seq, peer, data };
-  recordEvent(EventType.messageReceive, payload, { corr: orderedCorrelation(channel, key, seq) });
-}
-
-/** The two ends of a worker channel are 'worker' on one side and 'parentPort' on the other. */
-function orderedCorrelation(channel: ChannelKind, key: string, seq: number): number {
-  return correlationOf(`${channel === 'parentPort' ? 'worker' : channel}|${key}|${seq}`);
+  receive(data: unknown): void {
+    const seq = ++this.received;
+    const payload: MessagePayload = { channel: this.kind, key: this.receiveKey, seq, peer: this.peer, data };
+    recordEvent(EventType.messageReceive, payload, { corr: correlationAt(this.receiveHash, seq) });
+  }
 }
 
 /** Records a send or receive on an unordered channel (MessagePort, BroadcastChannel). */

@@ -26,7 +26,11 @@ export function wrapMethod<T extends object>(
   const original = (target as Record<PropertyKey, unknown>)[key];
   if (typeof original !== 'function') return;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    safely(() => before(this, args));
+    try {
+      before(this, args);
+    } catch {
+      // A capture bug must not change the program (see `safely`).
+    }
     return (original as AnyFunction).apply(this, args);
   };
   replace(target, key, wrapped, original as AnyFunction);
@@ -42,7 +46,11 @@ export function wrapMethodAfter<T extends object>(
   if (typeof original !== 'function') return;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const result = (original as AnyFunction).apply(this, args);
-    safely(() => after(this, args, result));
+    try {
+      after(this, args, result);
+    } catch {
+      // A capture bug must not change the program (see `safely`).
+    }
     return result;
   };
   replace(target, key, wrapped, original as AnyFunction);

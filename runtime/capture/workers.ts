@@ -9,12 +9,11 @@ import { types } from 'node:util';
 import { EventType } from '../eventSchema';
 import { recordEvent } from '../recorder';
 import { findSymbol, safely, wrapMethod } from './patch';
-import { newCounters, recordOrderedReceive, recordOrderedSend, recordUnordered, workerKey } from './messages';
-import type { ChannelCounters } from './messages';
+import { OrderedChannel, recordUnordered, workerKey } from './messages';
 
 interface WorkerState {
   threadId: number;
-  counters: ChannelCounters;
+  channel: OrderedChannel;
 }
 
 const workers = new WeakMap<object, WorkerState>();
@@ -25,7 +24,10 @@ const internalPorts = new WeakSet<object>();
  * in workerData. Node's own ports (a Worker's internals, stdio plumbing) are never recorded.
  */
 const userPorts = new WeakSet<object>();
-const parentCounters = newCounters();
+/** This worker's end of the channel to its parent, made on first use. */
+let parentChannel: OrderedChannel | undefined;
+/** The property Node sets on a port to the ports a message is bringing, while it dispatches. */
+let receivingPorts: symbol | undefined;
 
 let workerExitListener: ((threadId: number) => void) | undefined;
 
@@ -46,6 +48,9 @@ export function captureWorkers(): void {
   wrapMessageChannel(wt);
   wrapWorkerPrototype();
   if (!workerThreads.isMainThread) markUserPorts(workerThreads.workerData, 0);
+  const probe = new workerThreads.MessageChannel();
+  receivingPorts = findSymbol(probe.port1, 'nodejs.internal.kCurrentlyReceivingPorts');
+  probe.port1.close();
   wrapPorts(wt);
   wrapBroadcastChannel();
 }
@@ -65,7 +70,13 @@ function wrapWorkerConstructor(wt: Record<string, unknown>): void {
 
 function onWorkerCreated(worker: workerThreads.Worker, args: unknown[]): void {
   const threadId = worker.threadId;
-  workers.set(worker, { threadId, counters: newCounters() });
+  const channel = new OrderedChannel(
+    'worker',
+    workerKey(threadId, 'down'),
+    workerKey(threadId, 'up'),
+    threadId,
+  );
+  workers.set(worker, { threadId, channel });
   const [file, options] = args as [unknown, { name?: unknown; eval?: boolean } | undefined];
   const filename = options?.eval ? '[eval]' : file instanceof URL ? file.href : String(file);
   const name =
@@ -88,7 +99,10 @@ function wrapMessageChannel(wt: Record<string, unknown>): void {
   });
 }
 
-/** Marks the MessagePorts found in a message (shallowly, data properties only) as the program's. */
+/**
+ * Marks the MessagePorts found in a value (shallowly, data properties only) as the program's: for
+ * workerData and receiveMessageOnPort, which do not say which ports they bring.
+ */
 function markUserPorts(value: unknown, depth: number): void {
   if (typeof value !== 'object' || value === null || depth > 2 || types.isProxy(value)) return;
   if (value instanceof workerThreads.MessagePort) {
@@ -103,10 +117,7 @@ function markUserPorts(value: unknown, depth: number): void {
 function wrapWorkerPrototype(): void {
   const proto = workerThreads.Worker.prototype as unknown as Record<string, unknown>;
   wrapMethod(proto, 'postMessage', (self, args) => {
-    const state = workers.get(self as object);
-    if (!state) return;
-    const seq = ++state.counters.sent;
-    recordOrderedSend('worker', workerKey(state.threadId, 'down'), seq, state.threadId, args[0]);
+    workers.get(self as object)?.channel.send(args[0]);
   });
   // Observe what the Worker emits without adding listeners: a listener for 'error' would change
   // whether a worker's uncaught exception crashes the parent.
@@ -115,9 +126,7 @@ function wrapWorkerPrototype(): void {
     if (!state) return;
     const event = args[0];
     if (event === 'message') {
-      const seq = ++state.counters.received;
-      recordOrderedReceive('worker', workerKey(state.threadId, 'up'), seq, state.threadId, args[1]);
-      markUserPorts(args[1], 0);
+      state.channel.receive(args[1]);
     } else if (event === 'error') {
       recordEvent(EventType.workerError, { error: args[1], threadId: state.threadId });
     } else if (event === 'exit') {
@@ -132,8 +141,7 @@ function wrapPorts(wt: Record<string, unknown>): void {
   const proto = MessagePort.prototype as unknown as Record<string | symbol, unknown>;
   wrapMethod(proto, 'postMessage', (self, args) => {
     if (self === parentPort && parentPort) {
-      const seq = ++parentCounters.sent;
-      recordOrderedSend('parentPort', workerKey(workerThreads.threadId, 'up'), seq, 0, args[0]);
+      toParent().send(args[0]);
     } else if (userPorts.has(self as object)) {
       recordUnordered(true, 'port', 'port', args[0]);
     }
@@ -144,29 +152,42 @@ function wrapPorts(wt: Record<string, unknown>): void {
   const dispatch = findSymbol(EventTarget.prototype, 'nodejs.internal.kHybridDispatch');
   if (dispatch) {
     wrapMethod(proto, dispatch, (self, args) => {
-      if (args[1] === 'message') onPortMessage(self, args[0], parentPort);
+      if (args[1] !== 'message') return;
+      // Ports a message brings become the program's, whichever port (or Worker) it came on.
+      const ports = receivingPorts && (self as Record<symbol, unknown>)[receivingPorts];
+      if (Array.isArray(ports)) for (const port of ports) userPorts.add(port);
+      onPortMessage(self, args[0], parentPort);
     });
   }
   const receive = wt.receiveMessageOnPort;
   if (typeof receive === 'function') {
     wt.receiveMessageOnPort = function receiveMessageOnPort(port: unknown) {
       const result = (receive as (p: unknown) => { message: unknown } | undefined)(port);
-      if (result) safely(() => onPortMessage(port, result.message, parentPort));
+      if (result) {
+        safely(() => {
+          markUserPorts(result.message, 0);
+          onPortMessage(port, result.message, parentPort);
+        });
+      }
       return result;
     };
   }
 }
 
 function onPortMessage(port: unknown, data: unknown, parentPort: unknown): void {
-  if (port === parentPort && parentPort) {
-    const seq = ++parentCounters.received;
-    recordOrderedReceive('parentPort', workerKey(workerThreads.threadId, 'down'), seq, 0, data);
-  } else if (userPorts.has(port as object)) {
-    recordUnordered(false, 'port', 'port', data);
-  } else {
-    return;
-  }
-  markUserPorts(data, 0);
+  if (port === parentPort && parentPort) toParent().receive(data);
+  else if (userPorts.has(port as object)) recordUnordered(false, 'port', 'port', data);
+}
+
+function toParent(): OrderedChannel {
+  const tid = workerThreads.threadId;
+  // The parent's thread id is not known inside a worker: -1.
+  return (parentChannel ??= new OrderedChannel(
+    'parentPort',
+    workerKey(tid, 'up'),
+    workerKey(tid, 'down'),
+    -1,
+  ));
 }
 
 function wrapBroadcastChannel(): void {
@@ -179,6 +200,5 @@ function wrapBroadcastChannel(): void {
     const event = args[0] as { type?: string; data?: unknown };
     if (event?.type !== 'message' || internalPorts.has(self as object)) return;
     recordUnordered(false, 'broadcast', (self as { name: string }).name, event.data);
-    markUserPorts(event.data, 0);
   });
 }
