@@ -113,12 +113,29 @@ describe('fidelity', () => {
     expect(recorded.stdout).toBe(plain.stdout);
   });
 
+  it('keeps Worker and MessageChannel looking exactly as they were', async () => {
+    const file = program(`
+      const wt = require('node:worker_threads');
+      class Pool extends wt.Worker {}
+      const w = new Pool('1', { eval: true });
+      const c = new wt.MessageChannel();
+      console.log(w instanceof wt.Worker, w instanceof Pool, w.constructor === Pool,
+        Object.getPrototypeOf(Pool.prototype).constructor === wt.Worker, wt.Worker.name, wt.Worker.length,
+        c.constructor === wt.MessageChannel, c instanceof wt.MessageChannel, typeof wt.receiveMessageOnPort);
+      c.port1.close();
+    `);
+    const plain = await run(node, [file]);
+    const { recorded } = await recordAndStats([node, file]);
+    expect(plain.stdout).toBe('true true true true Worker 1 true true function\n');
+    expect(recorded.stdout).toBe(plain.stdout);
+  });
+
   it('never runs getters, toJSON or Proxy traps of messages it records', async () => {
     const file = program(`
       const { Worker } = require('node:worker_threads');
       let calls = 0;
       const w = new Worker('require("node:worker_threads").parentPort.on("message", (m) => { require("node:worker_threads").parentPort.postMessage("ok"); })', { eval: true });
-      const msg = { a: 1, toJSON() { calls++; return 'x'; } };
+      const msg = { a: 1, toJSON() { calls++; return 'x'; }, get g() { calls++; return 2; }, valueOf() { calls++; return 3; } };
       w.postMessage(msg);
       w.on('message', () => { console.log('toJSON calls', calls); w.terminate(); });
       process.on('exit', () => console.log('exit calls', calls));

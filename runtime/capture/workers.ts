@@ -59,7 +59,7 @@ function wrapWorkerConstructor(wt: Record<string, unknown>): void {
   const Original = workerThreads.Worker;
   // A Proxy with a construct trap sees every `new Worker` (and subclasses of it) while keeping
   // `instanceof`, statics and the prototype exactly as they were.
-  wt.Worker = new Proxy(Original, {
+  wt.Worker = withConstructor(Original, {
     construct(target, args, newTarget) {
       const worker = Reflect.construct(target, args, newTarget) as workerThreads.Worker;
       safely(() => onWorkerCreated(worker, args));
@@ -89,7 +89,7 @@ function onWorkerCreated(worker: workerThreads.Worker, args: unknown[]): void {
 }
 
 function wrapMessageChannel(wt: Record<string, unknown>): void {
-  wt.MessageChannel = new Proxy(workerThreads.MessageChannel, {
+  wt.MessageChannel = withConstructor(workerThreads.MessageChannel, {
     construct(target, args, newTarget) {
       const channel = Reflect.construct(target, args, newTarget) as workerThreads.MessageChannel;
       userPorts.add(channel.port1);
@@ -97,6 +97,19 @@ function wrapMessageChannel(wt: Record<string, unknown>): void {
       return channel;
     },
   });
+}
+
+/** A Proxy of a class that is also what its instances' `constructor` is, as before. */
+function withConstructor<T extends abstract new (...args: never[]) => unknown>(
+  Class: T,
+  handler: ProxyHandler<T>,
+): T {
+  const proxy = new Proxy(Class, handler);
+  const descriptor = Object.getOwnPropertyDescriptor(Class.prototype, 'constructor');
+  if (descriptor?.writable || descriptor?.configurable) {
+    Object.defineProperty(Class.prototype, 'constructor', { ...descriptor, value: proxy });
+  }
+  return proxy;
 }
 
 /**
