@@ -1,12 +1,22 @@
 /** `cinescope stats` and `cinescope query`: read-only views of a trace file. */
 import { TraceDb } from '../tracedb/traceDb';
 import { formatSummary } from './summary';
+import { renderTimeline } from './timeline';
 
 export async function stats(file: string, json: boolean): Promise<string> {
   const db = await TraceDb.open(file);
   try {
     const stats = db.stats();
     return json ? JSON.stringify(stats) + '\n' : formatSummary(stats, file);
+  } finally {
+    db.close();
+  }
+}
+
+export async function timeline(file: string, width: number): Promise<string> {
+  const db = await TraceDb.open(file);
+  try {
+    return renderTimeline(db, width);
   } finally {
     db.close();
   }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { TraceError } from '../tracedb/errors';
-import { query, stats } from './inspect';
+import { query, stats, timeline } from './inspect';
 import { record } from './record';
 import { USAGE, UsageError } from './usage';
 
@@ -16,6 +16,15 @@ async function main(argv: string[]): Promise<number> {
     case 'stats': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
       process.stdout.write(await stats(oneFile(positionals, 'stats'), Boolean(values.json)));
+      return 0;
+    }
+    case 'timeline': {
+      const { values, positionals } = parse(rest, { width: { type: 'string' } });
+      const width = values.width === undefined ? 64 : Number(values.width);
+      if (!Number.isInteger(width) || width < 10 || width > 400) {
+        throw new UsageError('--width must be a whole number of columns from 10 to 400.');
+      }
+      process.stdout.write(await timeline(oneFile(positionals, 'timeline'), width));
       return 0;
     }
     case 'query': {

@@ -6,6 +6,8 @@ export const USAGE = `Usage:
       Runs the command with tracing, writes a trace file and prints a summary.
   cinescope stats FILE [--json]
       Prints what a trace file holds.
+  cinescope timeline FILE [--width COLUMNS]
+      Shows each thread as a lane over time: starts, spawns, messages, errors, exits.
   cinescope query FILE --sql "SELECT ..." [--json]
       Runs a read-only SQL query on a trace file.
   cinescope help`;

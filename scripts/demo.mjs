@@ -15,6 +15,7 @@ const run = (args, title) => {
 
 console.log('== Recording examples/worker-pipeline/main.mjs (its own output first, then the summary)\n');
 run(['record', '--out', out, '--', process.execPath, 'examples/worker-pipeline/main.mjs']);
+run(['timeline', out], 'Timeline: one lane per thread');
 run(['query', out, '--sql', 'SELECT pid, tid, name, exit_code FROM threads ORDER BY pid, tid'], 'Threads');
 run(
   [

@@ -4,7 +4,7 @@
  * what it prints untraced and exits the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { queryTrace, recordAndStats, run } from './helpers';
+import { cli, queryTrace, recordAndStats, run } from './helpers';
 
 const node = process.execPath;
 
@@ -61,6 +61,19 @@ describe('cinescope record on the examples', () => {
        JOIN event_types t ON t.type = e.type WHERE t.name = 'uncaughtException'`,
     );
     expect(crash).toEqual([{ tid: 2, message: 'poison pill swallowed by hasher-2' }]);
+
+    // The text timeline: a lane per thread, with the crash on hasher-2's lane.
+    const timeline = await cli(['timeline', out, '--width', '40']);
+    expect(timeline.code).toBe(0);
+    const lanes = timeline.stdout.split('\n').filter((l) => l.includes('|'));
+    expect(lanes.map((l) => l.split('|')[0].trim().replace(/^\d+ /, ''))).toEqual([
+      'main',
+      't1 hasher-1',
+      't2 hasher-2',
+    ]);
+    expect(lanes.every((l) => l.split('|')[1].length === 40)).toBe(true);
+    expect(lanes[2].split('|')[1]).toContain('!');
+    expect(lanes[0].split('|')[1]).toMatch(/^S/);
   });
 
   it('IPC parent (CommonJS): child processes traced, spawn tree and IPC linked', async () => {
