@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { TraceError } from '../tracedb/errors';
 import { query, stats, timeline } from './inspect';
 import { record } from './record';
-import { USAGE, UsageError } from './usage';
+import { CliError, USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -99,10 +99,11 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`cinescope: ${error.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof TraceError || (error instanceof Error && !(error instanceof TypeError))) {
-      process.stderr.write(`cinescope: ${(error as Error).message}\n`);
+    } else if (error instanceof TraceError || error instanceof CliError) {
+      process.stderr.write(`cinescope: ${error.message}\n`);
       process.exitCode = 1;
     } else {
+      // A bug of ours: say so, with the stack a developer needs.
       process.stderr.write(`cinescope: internal error: ${(error as Error)?.stack ?? error}\n`);
       process.exitCode = 70;
     }

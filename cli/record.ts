@@ -13,7 +13,7 @@ import type { RuntimeConfig } from '../runtime/config';
 import { Collector } from '../tracedb/collector';
 import { TraceDb } from '../tracedb/traceDb';
 import { formatSummary } from './summary';
-import { UsageError } from './usage';
+import { CliError, UsageError } from './usage';
 
 export interface RecordOptions {
   out?: string;
@@ -38,7 +38,7 @@ export async function record(options: RecordOptions): Promise<number> {
   const out = path.resolve(options.out ?? defaultTraceName());
   const preload = options.preloadPath ?? path.join(__dirname, 'runtime', 'preload.js');
   if (!existsSync(preload))
-    throw new Error(`The runtime bundle is missing at ${preload}: run \`npm run build\`.`);
+    throw new CliError(`The runtime bundle is missing at ${preload}: run \`npm run build\`.`);
 
   const db = await TraceDb.create();
   const collector = await Collector.start({ db, deferStoring: true });
@@ -80,7 +80,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
     const ignore = () => {};
     process.on('SIGINT', ignore);
     process.on('SIGTERM', forward);
-    child.on('error', (error) => reject(new Error(`Cannot run '${command}': ${error.message}.`)));
+    child.on('error', (error) => reject(new CliError(`Cannot run '${command}': ${error.message}.`)));
     child.on('exit', (code, signal) => {
       process.removeListener('SIGINT', ignore);
       process.removeListener('SIGTERM', forward);

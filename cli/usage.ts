@@ -1,6 +1,9 @@
 /** Usage errors: the CLI prints the sentence and the usage, and exits 2. */
 export class UsageError extends Error {}
 
+/** Expected failures (a command that cannot run, a missing build): the sentence, exit 1. */
+export class CliError extends Error {}
+
 export const USAGE = `Usage:
   cinescope record [--out FILE] [--overflow drop-newest|drop-oldest] [--metrics-interval MS] -- <command> [args...]
       Runs the command with tracing, writes a trace file and prints a summary.

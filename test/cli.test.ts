@@ -80,5 +80,9 @@ describe('cinescope CLI', () => {
     expect(write.stderr).toMatch(/read-only/i);
     const after = await queryTrace(out, 'SELECT COUNT(*) AS n FROM events');
     expect(after).toEqual([{ n: stats.events }]);
+
+    const wrong = await cli(['query', out, '--sql', 'SELECT * FROM nowhere']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe('cinescope: The query failed: no such table: nowhere.\n');
   });
 });

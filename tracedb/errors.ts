@@ -11,7 +11,8 @@ export type TraceErrorCode =
   | 'corrupt-file'
   | 'too-new'
   | 'unreadable'
-  | 'read-only';
+  | 'read-only'
+  | 'bad-query';
 
 export class TraceError extends Error {
   constructor(

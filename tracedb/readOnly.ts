@@ -139,7 +139,7 @@ function queryFailure(e: unknown): Error {
   if (/readonly|read-only|query_only/i.test(message)) {
     return new TraceError('read-only', 'Queries are read-only: the statement tried to change the trace.');
   }
-  return new Error(`Query failed: ${message}`);
+  return new TraceError('bad-query', `The query failed: ${message}.`);
 }
 
 function toSqlValue(v: unknown, i: number): SqlValue {

@@ -581,7 +581,7 @@ describe('TraceDb on a two-process trace', () => {
     expect(db.query('SELECT 2; -- trailing comment\n ; /* and another */').rows).toEqual([[2]]);
     const plan = db.query('EXPLAIN QUERY PLAN SELECT * FROM events WHERE pid = 1 AND tid = 0 ORDER BY ts');
     expect(plan.rows.map((r) => r[3])).toEqual([expect.stringContaining('events_thread_ts')]);
-    expect(() => db.query('SELECT * FROM nowhere')).toThrow(/Query failed: no such table: nowhere/);
+    expect(() => db.query('SELECT * FROM nowhere')).toThrow(/The query failed: no such table: nowhere/);
   });
 
   it('refuses every kind of write in query', () => {
