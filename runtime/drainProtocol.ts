@@ -12,7 +12,7 @@ export interface DrainData {
   mainRing: SharedArrayBuffer;
 }
 
-/** Messages from the main thread to the drain worker. */
+/** Messages to the drain worker: a thread's new ring, or a thread that is gone. */
 export type DrainMessage = { type: 'ring'; sab: SharedArrayBuffer } | { type: 'threadExited'; tid: number };
 
 /** Int32 slots of the control block shared with the main thread. */

@@ -16,7 +16,6 @@ import { RingWriter, createRingBuffer } from './ring';
 import { Control, CONTROL_BYTES } from './drainProtocol';
 import type { DrainData, DrainMessage } from './drainProtocol';
 import { postToRegistry, registryName } from './registry';
-import type { RegistryMessage } from './registry';
 import { captureWorkers, ignoreChannel, onWorkerExit } from './capture/workers';
 import { captureChildProcesses } from './capture/childProcesses';
 import { captureLifecycle } from './capture/lifecycle';
@@ -63,12 +62,14 @@ function startMainThread(config: RuntimeConfig): void {
     env: {},
   });
   drain.unref();
-  // The drain is ours: its failure ends tracing, never the program (no listener = crash).
+  // The drain is ours: its failure ends tracing, never the program (no listener = crash), and
+  // the exit does not wait for a drain that is gone.
+  let drainAlive = true;
   drain.on('error', () => {});
+  drain.on('exit', () => (drainAlive = false));
   const forward = workerThreads.Worker.prototype.postMessage;
   registry.onmessage = (event) => {
-    const message: DrainMessage = (event as { data: RegistryMessage }).data;
-    forward.call(drain, message);
+    forward.call(drain, (event as { data: DrainMessage }).data);
   };
   if (drain.threadId === DRAIN_THREAD_ID) hideDrainThread();
 
@@ -98,6 +99,7 @@ function startMainThread(config: RuntimeConfig): void {
     metrics?.sample();
     metrics?.stop();
     recordEvent(EventType.processExit, { code, reason, signal });
+    if (!drainAlive) return;
     // Block the exiting main thread (bounded) until the drain worker sent the last events.
     const flags = new Int32Array(control);
     Atomics.store(flags, Control.flushRequest, 1);

@@ -4,10 +4,10 @@
  * exists, forwards to the drain worker.
  */
 import { BroadcastChannel } from 'node:worker_threads';
+import type { DrainMessage } from './drainProtocol';
 
-/** Messages on the registry channel. */
-export type RegistryMessage =
-  { type: 'ring'; sab: SharedArrayBuffer } | { type: 'threadExited'; tid: number };
+/** Messages on the registry channel: the main thread forwards them to the drain as they are. */
+export type RegistryMessage = DrainMessage;
 
 // Taken before capture wraps it, so the runtime's own messages are never recorded.
 const post = BroadcastChannel.prototype.postMessage;
