@@ -54,6 +54,23 @@ export function mayBeBuiltin(proto: object): boolean {
   return false;
 }
 
+/** Captured at load: the program may replace the global `Error` later. */
+const ERROR_PROTOTYPE: object = Error.prototype;
+
+/**
+ * True when Error.prototype is on the chain above `proto`: errors that are not native, such as the
+ * ones Node rebuilds from a worker's serialized error, or objects made with Object.create.
+ */
+export function inheritsFromError(proto: object): boolean {
+  let p: object | null = proto;
+  for (let hops = 0; p !== null && hops < 32; hops++) {
+    if (p === ERROR_PROTOTYPE) return true;
+    if (isProxy(p)) return false;
+    p = ObjectGetPrototypeOf(p) as object | null;
+  }
+  return false;
+}
+
 /** Marks "no such property" in prototype-chain lookups. */
 export const ABSENT: unique symbol = Symbol('absent');
 /** Marks "an accessor was found" in prototype-chain lookups. */

@@ -78,7 +78,7 @@ import {
   isWeakMap,
   isWeakSet,
 } from './primordials';
-import { functionName, isClass, mayBeBuiltin } from './safeReflection';
+import { functionName, inheritsFromError, isClass, mayBeBuiltin } from './safeReflection';
 import { ContainerWriter } from './valueContainers';
 import { varintSize } from './valueText';
 import { BINARY_ELEMENT_SIZES, BINARY_KINDS, FIXINT_MAX, Tag, TruncReason } from './valueTags';
@@ -223,7 +223,7 @@ export class ValueEncoder extends ContainerWriter {
     if (isDate(o)) return this.date(o as Date);
     if (isMap(o)) return this.map(o);
     if (isSet(o)) return this.set(o);
-    if (isNativeError(o)) return this.error(o, proto);
+    if (isNativeError(o) || inheritsFromError(proto)) return this.error(o, proto);
     if (isRegExp(o)) return this.regexp(o as RegExp);
     if (isPromise(o)) return this.named(Tag.opaque, 'Promise');
     if (isWeakMap(o)) return this.named(Tag.opaque, 'WeakMap');

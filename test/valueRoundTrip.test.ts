@@ -392,3 +392,26 @@ describe('capture without user code, seen through the decoder', () => {
     expect(Object.keys(widget.props)).toEqual(['id', 'tags', 'toJSON', 'valueOf']);
   });
 });
+
+describe('errors that are not native', () => {
+  it('captures name, message and stack of an error rebuilt by Node (a worker error in its parent)', () => {
+    // Node rebuilds a worker's error in the parent without the native error slot: an object on
+    // Error.prototype with own, non-enumerable message and stack.
+    const rebuilt = Object.create(TypeError.prototype) as Error;
+    Object.defineProperty(rebuilt, 'message', { value: 'from a worker', enumerable: false });
+    Object.defineProperty(rebuilt, 'stack', {
+      value: 'TypeError: from a worker\n    at w.js:1:1',
+      enumerable: false,
+    });
+    const encoder = new ValueEncoder();
+    const length = encoder.encode({ error: rebuilt });
+    const json = toJson(decodeValue(encoder.bytes, 0, length)) as { error: Record<string, unknown> };
+    expect(json.error).toMatchObject({
+      $: 'Error',
+      class: 'TypeError',
+      name: 'TypeError',
+      message: 'from a worker',
+      stack: 'TypeError: from a worker\n    at w.js:1:1',
+    });
+  });
+});
