@@ -36,6 +36,9 @@ export async function record(options: RecordOptions): Promise<number> {
     );
   checkProgram(command, args);
   const out = path.resolve(options.out ?? defaultTraceName());
+  if (!existsSync(path.dirname(out))) {
+    throw new UsageError(`The folder for the trace file does not exist: ${path.dirname(out)}.`);
+  }
   const preload = options.preloadPath ?? path.join(__dirname, 'runtime', 'preload.js');
   if (!existsSync(preload))
     throw new CliError(`The runtime bundle is missing at ${preload}: run \`npm run build\`.`);
@@ -57,15 +60,26 @@ export async function record(options: RecordOptions): Promise<number> {
   };
 
   const started = Date.now();
-  const { code, signal } = await run(command, args, env);
-  await collector.idle(LINGER_MS);
-  await collector.close();
+  let exit: Awaited<ReturnType<typeof run>>;
+  try {
+    exit = await run(command, args, env);
+    await collector.idle(LINGER_MS);
+  } finally {
+    // Also when the command could not start: an open collector would keep the CLI alive.
+    await collector.close();
+  }
+  const { code, signal } = exit;
   db.setMeta('command', JSON.stringify(options.command));
   db.setMeta('session', session);
   db.setMeta('exitCode', String(code ?? ''));
   if (signal) db.setMeta('signal', signal);
   db.setMeta('recordedAt', new Date(started).toISOString());
-  await db.save(out);
+  try {
+    await db.save(out);
+  } catch (error) {
+    db.close();
+    throw new CliError(`Cannot write the trace file ${out}: ${(error as Error).message}.`);
+  }
   process.stderr.write(formatSummary(db.stats(), out, collector));
   db.close();
   if (signal) return 128 + (signalNumber(signal) ?? 0);

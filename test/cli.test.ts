@@ -32,6 +32,28 @@ describe('cinescope CLI', () => {
     expect(missingScript.code).toBe(2);
     expect(missingScript.stderr).toMatch(/Program not found: .*no\/such\/app\.js/);
 
+    const noFolder = await cli([
+      'record',
+      '--out',
+      '/no/such/folder/t.cinescope',
+      '--',
+      process.execPath,
+      '-e',
+      '1',
+    ]);
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toContain('The folder for the trace file does not exist: /no/such/folder.');
+
+    // A file that exists but cannot be run: a sentence, and no collector left hanging.
+    const dir = tempDir();
+    const notExecutable = join(dir, 'notes.txt');
+    writeFileSync(notExecutable, 'not a program');
+    const cannotRun = await cli(['record', '--out', join(dir, 't.cinescope'), '--', notExecutable]);
+    expect(cannotRun.code).toBe(1);
+    expect(cannotRun.stderr).toBe(
+      `cinescope: Cannot run '${notExecutable}': spawn ${notExecutable} EACCES.\n`,
+    );
+
     const missingCommand = await cli(['record', '--', 'no-such-command-xyz']);
     expect(missingCommand.code).toBe(2);
     expect(missingCommand.stderr).toContain("Cannot run 'no-such-command-xyz': no such command on PATH");
