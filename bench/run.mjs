@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, fmt, internalsPath, nowMs, printTable } from './lib.mjs';
 
-const BENCHES = ['encode', 'ring', 'tracedb', 'overhead'];
+const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'overhead'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -94,6 +94,21 @@ function headlines(name, r) {
         ['tracedb', `ingest (${fmt(r.events)} events)`, `${fmt(r.ingestEps)} ev/s`, '>= 500,000 ev/s'],
         ['tracedb', 'decodeBatch', `${fmt(r.decodeEps)} ev/s`, ''],
         ...Object.entries(r.queriesMs).map(([q, ms]) => ['tracedb', q, `${fmt(ms)} ms`, '']),
+      ];
+    case 'instrument':
+      return [
+        ...Object.entries(r.transform.files).map(([f, t]) => [
+          'instrument',
+          `${f}: cold / warm per 1,000 lines`,
+          `${fmt(t.coldMsPer1000Lines)} / ${fmt(t.warmMsPer1000Lines)} ms`,
+          '<= 15 ms cold',
+        ]),
+        ...Object.entries(r.probes).map(([w, p]) => [
+          'instrument',
+          `${w}: probe off / on over a plain call`,
+          `${fmt(p.overPlainNs.off)} / ${fmt(p.overPlainNs.on)} ns`,
+          '<= 1 ns off, <= 60 ns on',
+        ]),
       ];
     case 'overhead':
       return [
