@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 function parse(args: string[], options: OptionSpec) {
   try {
@@ -68,6 +68,7 @@ function parseRecord(args: string[]) {
     out: { type: 'string' },
     overflow: { type: 'string' },
     'metrics-interval': { type: 'string' },
+    trace: { type: 'string', multiple: true },
   });
   if (positionals.length) throw new UsageError(`Unexpected '${positionals[0]}' before the command.`);
   const overflow = values.overflow as string | undefined;
@@ -82,11 +83,12 @@ function parseRecord(args: string[]) {
     out: values.out as string | undefined,
     overflow: overflow as 'drop-newest' | 'drop-oldest' | undefined,
     metricsIntervalMs: interval === undefined ? undefined : Number(interval),
+    trace: (values.trace as string[] | undefined) ?? [],
     command: args.slice(dash >= 0 ? split + 1 : split),
   };
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--overflow', '--metrics-interval']);
+const VALUE_OPTIONS = new Set(['--out', '--overflow', '--metrics-interval', '--trace']);
 function isOptionValue(args: string[], i: number): boolean {
   return i > 0 && VALUE_OPTIONS.has(args[i - 1]);
 }

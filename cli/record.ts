@@ -19,6 +19,8 @@ export interface RecordOptions {
   out?: string;
   overflow?: 'drop-newest' | 'drop-oldest';
   metricsIntervalMs?: number;
+  /** Globs of files whose functions are traced (relative to the current directory). */
+  trace?: string[];
   command: string[];
   /** Where the runtime bundle lives; defaults to the one next to this CLI. */
   preloadPath?: string;
@@ -52,6 +54,8 @@ export async function record(options: RecordOptions): Promise<number> {
     session,
     ...(options.overflow ? { overflow: options.overflow } : {}),
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+    trace: options.trace ?? [],
+    cwd: process.cwd(),
   };
   const env = {
     ...process.env,

@@ -19,6 +19,9 @@ export function formatSummary(
   lines.push(
     `  messages     ${n(m.sent)} sent, ${n(m.received)} received, ${n(m.linked)} linked to their send`,
   );
+  if (stats.calls || stats.sites) {
+    lines.push(`  calls        ${n(stats.calls)} calls of ${n(stats.sites)} traced functions and classes`);
+  }
   lines.push(`  errors       ${n(stats.errors)}`);
   lines.push(
     `  dropped      ${n(stats.dropped)}${stats.dropped ? ' (events lost to full buffers; see the dropped events)' : ''}`,

@@ -23,6 +23,10 @@ export interface RuntimeConfig {
   /** How long the exiting process may wait for its last events to reach the collector. */
   flushTimeoutMs: number;
   limits: Partial<EncodeLimits>;
+  /** Globs of files to instrument with function tracing (relative to `cwd`). */
+  trace: string[];
+  /** The directory globs are relative to: where the recording started. */
+  cwd: string;
 }
 
 const DEFAULTS: Omit<RuntimeConfig, 'url' | 'token' | 'session'> = {
@@ -32,6 +36,8 @@ const DEFAULTS: Omit<RuntimeConfig, 'url' | 'token' | 'session'> = {
   metricsIntervalMs: 1000,
   flushTimeoutMs: 3000,
   limits: {},
+  trace: [],
+  cwd: '',
 };
 
 /** Parses the environment variable; returns a sentence for the user when it is unusable. */
@@ -58,5 +64,9 @@ export function parseRuntimeConfig(text: string | undefined): RuntimeConfig | st
       return `${CONFIG_ENV}.${key} must be a non-negative number`;
     }
   }
+  if (!Array.isArray(c.trace) || c.trace.some((g) => typeof g !== 'string')) {
+    return `${CONFIG_ENV}.trace must be an array of glob strings`;
+  }
+  if (typeof c.cwd !== 'string' || c.cwd === '') c.cwd = process.cwd();
   return c as RuntimeConfig;
 }

@@ -85,6 +85,18 @@ export const EventType = {
   dropped: 16,
   mark: 17,
   warning: 18,
+  /** A module's site table, once per module and thread; `site` ids of later events refer to it. */
+  siteTable: 19,
+  /** A traced function is entered; the event id is the call id, `parent` the enclosing call. */
+  call: 20,
+  /** The call returns a value (`parent` = the call). */
+  return: 21,
+  /** The call is left by an exception (`parent` = the call). */
+  throw: 22,
+  /** The call suspends at an await or yield (`parent` = the call). */
+  suspend: 23,
+  /** The call runs again after a suspension (`parent` = the call). */
+  resume: 24,
 } as const;
 
 export type EventTypeName = keyof typeof EventType;
@@ -215,6 +227,22 @@ export interface DroppedPayload {
   bytes: number;
   /** 'ring-full' | 'transport' | 'store-full' | 'oversize' */
   reason: string;
+}
+export interface SiteTablePayload {
+  file: string;
+  /** The id of the module's first site; site i of the table has id `base + i`. */
+  base: number;
+  /** The entries of runtime/instrument/probeApi.ts's `Site`, without `index`. */
+  sites: unknown[];
+}
+export interface CallPayload {
+  args: unknown[];
+}
+export interface ReturnPayload {
+  value: unknown;
+}
+export interface ThrowPayload {
+  error: unknown;
 }
 export interface MarkPayload {
   name: string;

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as workerThreads from 'node:worker_threads';
-import { syncBuiltinESMExports } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { CONFIG_ENV, parseRuntimeConfig } from './config';
 import type { RuntimeConfig } from './config';
 import { EventType } from './eventSchema';
@@ -39,6 +39,12 @@ function start(): void {
   else startWorkerThread(config);
   g[PUBLIC_API] = recordEvent;
   syncBuiltinESMExports();
+  if (config.trace.length > 0) loadHookBundle().installLoadHook(config.trace, config.cwd, recordEvent);
+}
+
+/** The instrumenter is its own bundle: a run without tracing rules never loads the parser. */
+function loadHookBundle(): typeof import('./loadHook') {
+  return createRequire(__filename)(path.join(__dirname, 'loadHook.js')) as typeof import('./loadHook');
 }
 
 function startMainThread(config: RuntimeConfig): void {

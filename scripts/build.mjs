@@ -33,6 +33,7 @@ await Promise.all([
       preload: join(root, 'runtime/preload.ts'),
       drain: join(root, 'runtime/drain.ts'),
       mark: join(root, 'runtime/mark.ts'),
+      loadHook: join(root, 'runtime/loadHook.ts'),
     },
     outdir: join(root, 'dist/runtime'),
   }),

@@ -60,9 +60,15 @@ export function tempDir(): string {
 }
 
 /** Records a command and returns the CLI result, the trace path and its stats. */
-export async function recordAndStats(command: string[], options: Parameters<typeof run>[2] = {}) {
+export async function recordAndStats(
+  command: string[],
+  options: Parameters<typeof run>[2] & { extraArgs?: string[] } = {},
+) {
   const out = join(tempDir(), 'trace.cinescope');
-  const recorded = await cli(['record', '--out', out, '--', ...command], options);
+  const recorded = await cli(
+    ['record', '--out', out, ...(options.extraArgs ?? []), '--', ...command],
+    options,
+  );
   const statsRun = await cli(['stats', out, '--json']);
   if (statsRun.code !== 0)
     throw new Error(`stats failed: ${statsRun.stderr}\nrecord stderr: ${recorded.stderr}`);

@@ -270,6 +270,8 @@ WHERE r.type = ${EventType.messageReceive} AND r.corr <> 0 AND EXISTS (
   SELECT 1 FROM events s WHERE s.corr = r.corr AND s.corr <> 0 AND s.type = ${EventType.messageSend})`;
 export const STATS_DROPPED_SQL = `SELECT total(${field('payload', '$.count')}) FROM events
 WHERE type = ${EventType.dropped}`;
+export const STATS_SITES_SQL = `SELECT total(json_array_length(payload, '$.sites')) FROM events
+  WHERE type = ${EventType.siteTable}`;
 export const STATS_THREADS_SQL = 'SELECT count(*) FROM threads WHERE events > 0';
 export const STATS_PROCESSES_SQL = 'SELECT count(*) FROM processes WHERE events > 0';
 

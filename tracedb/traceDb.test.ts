@@ -237,6 +237,8 @@ describe('TraceDb on a two-process trace', () => {
       errors: 3,
       dropped: 7,
       durationMs: 60,
+      calls: 0,
+      sites: 0,
     });
   });
 
@@ -642,6 +644,8 @@ describe('TraceDb ingest', () => {
       errors: 0,
       dropped: 0,
       durationMs: 0,
+      calls: 0,
+      sites: 0,
     });
     expect(db.spawnTree()).toEqual([]);
     expect(db.messages()).toEqual([]);

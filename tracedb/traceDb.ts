@@ -15,6 +15,7 @@ import {
   PROCESSES_SQL,
   STATS_BY_TYPE_SQL,
   STATS_DROPPED_SQL,
+  STATS_SITES_SQL,
   STATS_LINKED_SQL,
   STATS_PROCESSES_SQL,
   STATS_THREADS_SQL,
@@ -52,6 +53,10 @@ export interface TraceStats {
   dropped: number;
   /** Last event ts - first event ts, 0 when empty. */
   durationMs: number;
+  /** Function calls recorded (call events). */
+  calls: number;
+  /** Sites in the recorded site tables (functions and classes of instrumented modules). */
+  sites: number;
 }
 
 const DEFAULT_EVENT_LIMIT = 10_000;
@@ -243,6 +248,8 @@ export class TraceDb {
       errors,
       dropped: one(STATS_DROPPED_SQL),
       durationMs: events === 0 ? 0 : maxTs - minTs,
+      calls: byType[eventTypeName(EventType.call)] ?? 0,
+      sites: one(STATS_SITES_SQL),
     };
   }
 

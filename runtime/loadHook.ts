@@ -1,0 +1,39 @@
+/**
+ * Load-time instrumentation of CommonJS modules: the source of every file the rules select is
+ * rewritten with probes before Node compiles it. A separate bundle (dist/runtime/loadHook.js),
+ * loaded only when there are rules, so untraced runs never pay for the parser.
+ *
+ * Next: ES modules through `module.register`, and a transform cache keyed by content and options.
+ */
+import Module from 'node:module';
+import { EventType } from './eventSchema';
+import { instrument } from './instrument/instrument';
+import { installProbes } from './probes';
+import type { RecordEvent } from './probes';
+import { fileMatcher } from './traceRules';
+
+type Compile = (this: unknown, content: string, filename: string) => unknown;
+
+/**
+ * Installs the probes of this thread and the CommonJS hook for files matching `globs`. `record` is
+ * the preload's `recordEvent`: this bundle has no recorder of its own.
+ */
+export function installLoadHook(globs: readonly string[], cwd: string, record: RecordEvent): void {
+  installProbes(record);
+  const selected = fileMatcher(globs, cwd);
+  const proto = (Module as unknown as { prototype: { _compile: Compile } }).prototype;
+  const compile = proto._compile;
+  proto._compile = function _compile(this: unknown, content: string, filename: string) {
+    let code = content;
+    if (selected(filename)) {
+      try {
+        const result = instrument(content, { filename, sourceType: 'script' });
+        code = result.code;
+        for (const message of result.warnings) record(EventType.warning, { message });
+      } catch {
+        // The file runs as written; instrument() reports its own failures as warnings.
+      }
+    }
+    return compile.call(this, code, filename);
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The runtime side of the probe contract (`runtime/instrument/probeApi.ts`): what instrumented code
+ * calls. Every probe records through `recordEvent`, keeps a per-thread stack of open calls for
+ * nesting (`parent`), and never throws into user code.
+ */
+import { EventType } from './eventSchema';
+import type { CallPayload, ReturnPayload, SiteTablePayload, ThrowPayload } from './eventSchema';
+import type { ModuleProbes, ProbeRegistry, Site } from './instrument/probeApi';
+import { PROBES_KEY } from './instrument/probeApi';
+import type { recordEvent } from './recorder';
+
+/** How probes record: the runtime's `recordEvent` (passed in: this file is bundled separately). */
+export type RecordEvent = typeof recordEvent;
+
+/** One thread's registry: site ids, and the calls now running on this thread. */
+export class ThreadProbes implements ProbeRegistry {
+  constructor(private readonly record: RecordEvent) {}
+
+  private nextSite = 1;
+  /** Open calls, innermost last, with the site of each. */
+  private readonly calls: number[] = [];
+  private readonly callSites: number[] = [];
+  /** Sites of calls suspended at an await or yield, until they resume (bounded: some never do). */
+  private readonly suspendedSites = new Map<number, number>();
+
+  module(file: string, sites: Site[]): ModuleProbes {
+    const base = this.nextSite;
+    this.nextSite += sites.length;
+    try {
+      const table: SiteTablePayload = { file, base, sites: sites.map(({ index: _index, ...site }) => site) };
+      this.record(EventType.siteTable, table);
+    } catch {
+      // The table is lost; calls still record their site ids.
+    }
+    // Files are instrumented only when a rule selected them, so every site starts enabled.
+    const on = new Uint8Array(sites.length).fill(1);
+    return {
+      on,
+      enter: (site, _this, args) => this.enter(base + site, args),
+      ret: (callId, value) => this.ret(callId, value),
+      throw: (callId, error) => this.throw(callId, error),
+      exit: (callId) => this.exit(callId),
+      suspend: (callId, value) => this.suspend(callId, value),
+      resume: (callId, value) => this.resume(callId, value),
+    };
+  }
+
+  private enter(site: number, args: unknown[]): number {
+    const parent = this.calls.length ? this.calls[this.calls.length - 1] : 0;
+    const payload: CallPayload = { args };
+    const callId = this.record(EventType.call, payload, { parent, site });
+    if (callId !== 0) {
+      this.calls.push(callId);
+      this.callSites.push(site);
+    }
+    return callId;
+  }
+
+  private ret<T>(callId: number, value: T): T {
+    if (callId !== 0) {
+      const payload: ReturnPayload = { value };
+      this.record(EventType.return, payload, { parent: callId, site: this.siteOf(callId) });
+    }
+    return value;
+  }
+
+  private throw(callId: number, error: unknown): void {
+    const payload: ThrowPayload = { error };
+    this.record(EventType.throw, payload, { parent: callId, site: this.siteOf(callId) });
+  }
+
+  private exit(callId: number): void {
+    const at = this.calls.lastIndexOf(callId);
+    if (at >= 0) {
+      this.calls.length = at;
+      this.callSites.length = at;
+    }
+    this.suspendedSites.delete(callId);
+  }
+
+  private suspend<T>(callId: number, value: T): T {
+    if (callId !== 0 && this.calls[this.calls.length - 1] === callId) {
+      const site = this.callSites.pop()!;
+      this.calls.pop();
+      this.record(EventType.suspend, undefined, { parent: callId, site });
+      if (this.suspendedSites.size >= MAX_SUSPENDED) {
+        this.suspendedSites.delete(this.suspendedSites.keys().next().value!);
+      }
+      this.suspendedSites.set(callId, site);
+    }
+    return value;
+  }
+
+  private resume<T>(callId: number, value: T): T {
+    // Also called at the start of catch/finally blocks, where the call may never have suspended.
+    if (callId !== 0 && this.calls[this.calls.length - 1] !== callId && !this.calls.includes(callId)) {
+      const site = this.suspendedSites.get(callId) ?? 0;
+      this.suspendedSites.delete(callId);
+      this.calls.push(callId);
+      this.callSites.push(site);
+      this.record(EventType.resume, undefined, { parent: callId, site });
+    }
+    return value;
+  }
+
+  private siteOf(callId: number): number {
+    const at = this.calls.lastIndexOf(callId);
+    return at >= 0 ? this.callSites[at] : (this.suspendedSites.get(callId) ?? 0);
+  }
+}
+
+const MAX_SUSPENDED = 65536;
+
+/** Installs this thread's probe registry where instrumented code looks for it. */
+export function installProbes(record: RecordEvent): ThreadProbes {
+  const probes = new ThreadProbes(record);
+  (globalThis as Record<symbol, unknown>)[Symbol.for(PROBES_KEY)] = probes;
+  return probes;
+}
