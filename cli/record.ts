@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CONFIG_ENV } from '../runtime/config';
 import type { RuntimeConfig } from '../runtime/config';
@@ -56,6 +56,7 @@ export async function record(options: RecordOptions): Promise<number> {
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     trace: options.trace ?? [],
     cwd: process.cwd(),
+    cacheDir: defaultCacheDir(),
   };
   const env = {
     ...process.env,
@@ -142,6 +143,14 @@ function findOnPath(command: string): string | undefined {
 /** NODE_OPTIONS splits on spaces; quote the path so folders with spaces work. */
 function quoteOption(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Instrumented files are cached where build tools cache: node_modules/.cache when there is one. */
+function defaultCacheDir(): string {
+  const modules = path.join(process.cwd(), 'node_modules');
+  return existsSync(modules)
+    ? path.join(modules, '.cache', 'cinescope')
+    : path.join(tmpdir(), 'cinescope-cache');
 }
 
 function defaultTraceName(): string {

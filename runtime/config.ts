@@ -27,6 +27,8 @@ export interface RuntimeConfig {
   trace: string[];
   /** The directory globs are relative to: where the recording started. */
   cwd: string;
+  /** Where instrumented files are cached between runs; '' turns the cache off. */
+  cacheDir: string;
 }
 
 const DEFAULTS: Omit<RuntimeConfig, 'url' | 'token' | 'session'> = {
@@ -38,6 +40,7 @@ const DEFAULTS: Omit<RuntimeConfig, 'url' | 'token' | 'session'> = {
   limits: {},
   trace: [],
   cwd: '',
+  cacheDir: '',
 };
 
 /** Parses the environment variable; returns a sentence for the user when it is unusable. */
@@ -68,5 +71,6 @@ export function parseRuntimeConfig(text: string | undefined): RuntimeConfig | st
     return `${CONFIG_ENV}.trace must be an array of glob strings`;
   }
   if (typeof c.cwd !== 'string' || c.cwd === '') c.cwd = process.cwd();
+  if (typeof c.cacheDir !== 'string') return `${CONFIG_ENV}.cacheDir must be a path`;
   return c as RuntimeConfig;
 }

@@ -11,6 +11,7 @@ import { instrument } from './instrument/instrument';
 import { installProbes } from './probes';
 import type { RecordEvent } from './probes';
 import { fileMatcher } from './traceRules';
+import { TransformCache } from './transformCache';
 
 type Compile = (this: unknown, content: string, filename: string) => unknown;
 
@@ -18,16 +19,28 @@ type Compile = (this: unknown, content: string, filename: string) => unknown;
  * Installs the probes of this thread and the CommonJS hook for files matching `globs`. `record` is
  * the preload's `recordEvent`: this bundle has no recorder of its own.
  */
-export function installLoadHook(globs: readonly string[], cwd: string, record: RecordEvent): void {
+export function installLoadHook(
+  globs: readonly string[],
+  cwd: string,
+  cacheDir: string,
+  record: RecordEvent,
+): void {
   installProbes(record);
   const selected = fileMatcher(globs, cwd);
+  const cache = cacheDir ? new TransformCache(cacheDir) : undefined;
+  const options = { sourceType: 'script' } as const;
   const proto = (Module as unknown as { prototype: { _compile: Compile } }).prototype;
   const compile = proto._compile;
   proto._compile = function _compile(this: unknown, content: string, filename: string) {
     let code = content;
     if (selected(filename)) {
       try {
-        const result = instrument(content, { filename, sourceType: 'script' });
+        const key = cache?.key(filename, content, options);
+        let result = key ? cache?.get(key) : undefined;
+        if (!result) {
+          result = instrument(content, { filename, ...options });
+          if (key) cache?.set(key, { code: result.code, warnings: result.warnings });
+        }
         code = result.code;
         for (const message of result.warnings) record(EventType.warning, { message });
       } catch {

@@ -39,7 +39,8 @@ function start(): void {
   else startWorkerThread(config);
   g[PUBLIC_API] = recordEvent;
   syncBuiltinESMExports();
-  if (config.trace.length > 0) loadHookBundle().installLoadHook(config.trace, config.cwd, recordEvent);
+  if (config.trace.length > 0)
+    loadHookBundle().installLoadHook(config.trace, config.cwd, config.cacheDir, recordEvent);
 }
 
 /** The instrumenter is its own bundle: a run without tracing rules never loads the parser. */

@@ -4,7 +4,7 @@
  * value and enclosing call — while the program prints exactly what it prints untraced.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryTrace, recordAndStats, run, tempDir } from './helpers';
 
@@ -87,6 +87,22 @@ describe('cinescope record --trace', () => {
     expect(rows.find((r) => r.name === 'later')).toMatchObject({ args: '[21]', ret: 42 });
     // node_modules is left out of `src/**` and of `**`.
     expect(rows.some((r) => r.name === 'exports.twice')).toBe(false);
+  });
+
+  it('caches instrumented files, and recomputes a damaged entry', async () => {
+    const cwd = project();
+    const first = await recordAndStats([node, 'app.js'], { cwd, extraArgs: ['--trace', 'src/**'] });
+    const cacheDir = join(cwd, 'node_modules', '.cache', 'cinescope');
+    const entries = readdirSync(cacheDir).flatMap((shard) =>
+      readdirSync(join(cacheDir, shard)).map((f) => join(cacheDir, shard, f)),
+    );
+    expect(entries).toHaveLength(1);
+    const second = await recordAndStats([node, 'app.js'], { cwd, extraArgs: ['--trace', 'src/**'] });
+    expect(await calls(second.out)).toEqual(await calls(first.out));
+    writeFileSync(entries[0], 'not json');
+    const third = await recordAndStats([node, 'app.js'], { cwd, extraArgs: ['--trace', 'src/**'] });
+    expect(await calls(third.out)).toEqual(await calls(first.out));
+    expect(JSON.parse(readFileSync(entries[0], 'utf8')).code).toContain('cinescope:instrumented');
   });
 
   it('leaves node_modules out of ** and brings it in when a glob names it', async () => {
