@@ -6,7 +6,8 @@
  */
 import * as path from 'node:path';
 import * as workerThreads from 'node:worker_threads';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { createRequire, register, syncBuiltinESMExports } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { CONFIG_ENV, parseRuntimeConfig } from './config';
 import type { RuntimeConfig } from './config';
 import { EventType } from './eventSchema';
@@ -20,15 +21,19 @@ import { captureWorkers, ignoreChannel, onWorkerExit } from './capture/workers';
 import { captureChildProcesses } from './capture/childProcesses';
 import { captureLifecycle } from './capture/lifecycle';
 import { MetricsSampler } from './capture/metrics';
-import { DRAIN_THREAD_ID, hideDrainThread } from './capture/threadIds';
+import { DRAIN_THREAD_ID, hideRuntimeThreads } from './capture/threadIds';
+import type { EsmHookData } from './esmHooks';
 
 const GUARD = Symbol.for('cinescope.runtime');
+/** Set only while the ES module loader thread starts: the runtime does not run in that thread. */
+const LOADER_ENV = 'CINESCOPE_LOADER_THREAD';
 /** Where user code and the public `mark` module find the recorder. */
 const PUBLIC_API = Symbol.for('cinescope.recordEvent');
 
 function start(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[GUARD] || (workerThreads.workerData as Partial<DrainData> | null)?.cinescopeDrain) return;
+  if (!workerThreads.isMainThread && process.env[LOADER_ENV]) return;
   g[GUARD] = true;
   const config = parseRuntimeConfig(process.env[CONFIG_ENV]);
   if (typeof config === 'string') {
@@ -78,7 +83,9 @@ function startMainThread(config: RuntimeConfig): void {
   registry.onmessage = (event) => {
     forward.call(drain, (event as { data: DrainMessage }).data);
   };
-  if (drain.threadId === DRAIN_THREAD_ID) hideDrainThread();
+  // The ES module hooks run on a loader thread that takes the next thread id.
+  if (config.trace.length > 0) registerEsmHooks(config);
+  if (drain.threadId === DRAIN_THREAD_ID) hideRuntimeThreads(runtimeThreads(config));
 
   const recorder = new Recorder(new RingWriter(mainRing), 0, config.limits);
   setRecorder(recorder);
@@ -115,8 +122,26 @@ function startMainThread(config: RuntimeConfig): void {
   });
 }
 
+/** How many threads the main thread's runtime starts before the program: the same in every thread. */
+function runtimeThreads(config: RuntimeConfig): number {
+  return config.trace.length > 0 ? 2 : 1;
+}
+
+/** Registers the ES module hooks (main thread only; see esmHooks.ts for workers). */
+function registerEsmHooks(config: RuntimeConfig): void {
+  const data: EsmHookData = { trace: config.trace, cwd: config.cwd, cacheDir: config.cacheDir };
+  // The loader thread gets NODE_OPTIONS too, so this preload runs there: a variable in the copy of
+  // the environment it starts with (removed at once, the program never sees it) tells it to stay out.
+  process.env[LOADER_ENV] = '1';
+  try {
+    register(pathToFileURL(path.join(__dirname, 'esmHooks.mjs')), { data });
+  } finally {
+    delete process.env[LOADER_ENV];
+  }
+}
+
 function startWorkerThread(config: RuntimeConfig): void {
-  hideDrainThread();
+  hideRuntimeThreads(runtimeThreads(config));
   const tid = workerThreads.threadId;
   const sab = createRingBuffer(config.workerRingBytes, tid, config.overflow);
   const ring = new RingWriter(sab);

@@ -38,6 +38,17 @@ await Promise.all([
     outdir: join(root, 'dist/runtime'),
   }),
   build({ ...common, entryPoints: { cli: join(root, 'cli/main.ts') }, outdir: join(root, 'dist') }),
+  // Node's module hooks load as an ES module on the loader thread.
+  build({
+    ...common,
+    format: 'esm',
+    entryPoints: { esmHooks: join(root, 'runtime/esmHooks.ts') },
+    outdir: join(root, 'dist/runtime'),
+    outExtension: { '.js': '.mjs' },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  }),
   build({
     ...common,
     entryPoints: { internals: join(root, 'bench/internals.ts') },

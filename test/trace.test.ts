@@ -115,3 +115,44 @@ describe('cinescope record --trace', () => {
     expect(rows.map((r) => [r.name, r.args, r.ret])).toEqual([['exports.twice', '[4]', 8]]);
   });
 });
+
+describe('cinescope record --trace on ES modules', () => {
+  it('traces ES modules through the loader hooks, keeping thread ids as untraced', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'src'));
+    writeFileSync(
+      join(cwd, 'src', 'shapes.mjs'),
+      `export function area(w, h) { return w * h; }
+export const perimeter = (w, h) => 2 * (w + h);
+export class Box { constructor(w) { this.w = w; } grow(k) { this.w += k; return this.w; } }
+`,
+    );
+    writeFileSync(
+      join(cwd, 'app.mjs'),
+      `import { area, perimeter, Box } from './src/shapes.mjs';
+import { Worker, threadId } from 'node:worker_threads';
+const b = new Box(2);
+console.log(area(3, 4), perimeter(3, 4), b.grow(5), threadId);
+const w = new Worker('const wt = require("node:worker_threads"); console.log("worker", wt.threadId)', { eval: true });
+console.log('spawned', w.threadId);
+`,
+    );
+    const plain = await run(node, ['app.mjs'], { cwd });
+    const { recorded, out, stats } = await recordAndStats([node, 'app.mjs'], {
+      cwd,
+      extraArgs: ['--trace', 'src/**'],
+    });
+    expect(plain.stdout).toBe('12 14 7 0\nspawned 1\nworker 1\n');
+    expect(recorded.stdout).toBe(plain.stdout);
+    // The runtime's own threads (drain, module loader) are not the program's.
+    expect(stats.threads).toBe(2);
+    expect(stats.messages.sent).toBe(0);
+    const rows = await calls(out);
+    expect(rows.map((r) => [r.name, r.args, r.ret])).toEqual([
+      ['Box', '[2]', null],
+      ['area', '[3,4]', 12],
+      ['perimeter', '[3,4]', 14],
+      ['grow', '[5]', 7],
+    ]);
+  });
+});

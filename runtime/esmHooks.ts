@@ -1,0 +1,59 @@
+/**
+ * Load-time instrumentation of ES modules: Node's module customization hooks (`module.register`),
+ * which run on a loader thread of their own. The main thread registers them with the tracing rules;
+ * each selected module's source is rewritten with probes before Node links it. Bundled separately
+ * (dist/runtime/esmHooks.mjs) and loaded only when there are rules.
+ *
+ * Workers do not inherit the main thread's hooks in Node 20, and registering hooks in a worker
+ * would start one more loader thread per worker: ES modules loaded by workers are not traced yet
+ * (their CommonJS modules are).
+ */
+import { fileURLToPath } from 'node:url';
+import { instrument } from './instrument/instrument';
+import { fileMatcher } from './traceRules';
+import { TransformCache } from './transformCache';
+
+/** What the main thread passes to `register`. */
+export interface EsmHookData {
+  trace: string[];
+  cwd: string;
+  cacheDir: string;
+}
+
+interface LoadResult {
+  format?: string;
+  source?: string | ArrayBuffer | Uint8Array | null;
+  shortCircuit?: boolean;
+}
+type NextLoad = (url: string, context: object) => Promise<LoadResult>;
+
+let selected: (filename: string) => boolean = () => false;
+let cache: TransformCache | undefined;
+const options = { sourceType: 'module' } as const;
+
+export async function initialize(data: EsmHookData): Promise<void> {
+  selected = fileMatcher(data.trace, data.cwd);
+  cache = data.cacheDir ? new TransformCache(data.cacheDir) : undefined;
+}
+
+export async function load(url: string, context: object, nextLoad: NextLoad): Promise<LoadResult> {
+  const result = await nextLoad(url, context);
+  if (result.format !== 'module' || !url.startsWith('file:') || result.source == null) return result;
+  try {
+    const filename = fileURLToPath(url);
+    if (!selected(filename)) return result;
+    const source =
+      typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source);
+    const key = cache?.key(filename, source, options);
+    let code = key ? cache?.get(key)?.code : undefined;
+    if (code === undefined) {
+      const out = instrument(source, { filename, ...options });
+      code = out.code;
+      if (key) cache?.set(key, { code, warnings: out.warnings });
+    }
+    return { ...result, source: code };
+  } catch {
+    // The module runs as written.
+    return result;
+  }
+}
