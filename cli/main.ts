@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { TraceError } from '../tracedb/errors';
 import { query, stats, timeline } from './inspect';
+import { instrumentTree } from './instrument';
 import { record } from './record';
 import { CliError, USAGE, UsageError } from './usage';
 
@@ -25,6 +26,19 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError('--width must be a whole number of columns from 10 to 400.');
       }
       process.stdout.write(await timeline(oneFile(positionals, 'timeline'), width));
+      return 0;
+    }
+    case 'instrument': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' } });
+      if (positionals.length !== 1 || typeof values.out !== 'string') {
+        throw new UsageError('instrument takes one file or folder and --out FOLDER.');
+      }
+      const report = instrumentTree(positionals[0], values.out);
+      for (const warning of report.warnings) process.stderr.write(`cinescope: warning: ${warning}\n`);
+      process.stdout.write(
+        `cinescope: instrumented ${report.instrumented} files (${report.sites} functions and classes), ` +
+          `copied ${report.copied} into ${values.out}\n`,
+      );
       return 0;
     }
     case 'query': {

@@ -13,6 +13,8 @@ export const USAGE = `Usage:
       Prints what a trace file holds.
   cinescope timeline FILE [--width COLUMNS]
       Shows each thread as a lane over time: starts, spawns, messages, errors, exits.
+  cinescope instrument <file-or-folder> --out FOLDER
+      Writes instrumented copies with source maps, for build pipelines (node_modules left out).
   cinescope query FILE --sql "SELECT ..." [--json]
       Runs a read-only SQL query on a trace file.
   cinescope help`;

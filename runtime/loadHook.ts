@@ -8,7 +8,6 @@
 import Module from 'node:module';
 import { EventType } from './eventSchema';
 import { instrument } from './instrument/instrument';
-import { installProbes } from './probes';
 import type { RecordEvent } from './probes';
 import { fileMatcher } from './traceRules';
 import { TransformCache } from './transformCache';
@@ -16,8 +15,8 @@ import { TransformCache } from './transformCache';
 type Compile = (this: unknown, content: string, filename: string) => unknown;
 
 /**
- * Installs the probes of this thread and the CommonJS hook for files matching `globs`. `record` is
- * the preload's `recordEvent`: this bundle has no recorder of its own.
+ * Installs the CommonJS hook for files matching `globs` (the preload has installed the probes).
+ * `record` is the preload's `recordEvent`: this bundle has no recorder of its own.
  */
 export function installLoadHook(
   globs: readonly string[],
@@ -25,7 +24,6 @@ export function installLoadHook(
   cacheDir: string,
   record: RecordEvent,
 ): void {
-  installProbes(record);
   const selected = fileMatcher(globs, cwd);
   const cache = cacheDir ? new TransformCache(cacheDir) : undefined;
   const options = { sourceType: 'script' } as const;

@@ -12,6 +12,7 @@ import { CONFIG_ENV, parseRuntimeConfig } from './config';
 import type { RuntimeConfig } from './config';
 import { EventType } from './eventSchema';
 import type { ProcessStartPayload } from './eventSchema';
+import { installProbes } from './probes';
 import { Recorder, recordEvent, setRecorder } from './recorder';
 import { RingWriter, createRingBuffer } from './ring';
 import { Control, CONTROL_BYTES } from './drainProtocol';
@@ -43,6 +44,8 @@ function start(): void {
   if (workerThreads.isMainThread) startMainThread(config);
   else startWorkerThread(config);
   g[PUBLIC_API] = recordEvent;
+  // Always: code instrumented offline (`cinescope instrument`) finds its probes here too.
+  installProbes(recordEvent);
   syncBuiltinESMExports();
   if (config.trace.length > 0)
     loadHookBundle().installLoadHook(config.trace, config.cwd, config.cacheDir, recordEvent);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queryTrace, recordAndStats, run, tempDir } from './helpers';
+import { cli, queryTrace, recordAndStats, run, tempDir } from './helpers';
 
 const node = process.execPath;
 
@@ -154,5 +154,36 @@ console.log('spawned', w.threadId);
       ['perimeter', '[3,4]', 14],
       ['grow', '[5]', 7],
     ]);
+  });
+});
+
+describe('cinescope instrument', () => {
+  it('writes instrumented copies that run as before, and are traced when recorded', async () => {
+    const cwd = project();
+    const out = join(tempDir(), 'out');
+    const done = await cli(['instrument', join(cwd, 'src'), '--out', out]);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toBe(
+      `cinescope: instrumented 1 files (6 functions and classes), copied 0 into ${out}\n`,
+    );
+    expect(readFileSync(join(out, 'math.js'), 'utf8')).toMatch(/^\/\*cinescope:instrumented v1\*\//);
+    expect(JSON.parse(readFileSync(join(out, 'math.js.map'), 'utf8')).version).toBe(3);
+    // Swap the instrumented copy in: untraced it behaves as before; recorded, its calls show.
+    writeFileSync(join(cwd, 'src', 'math.js'), readFileSync(join(out, 'math.js')));
+    writeFileSync(join(cwd, 'src', 'math.js.map'), readFileSync(join(out, 'math.js.map')));
+    const plain = await run(node, ['app.js'], { cwd });
+    expect(plain.stdout.split('\n')[0]).toBe('5 2 5 8');
+    const { stats } = await recordAndStats([node, 'app.js'], { cwd });
+    expect(stats.calls).toBe(20);
+  });
+
+  it('explains bad input', async () => {
+    const missing = await cli(['instrument', '/no/such/src', '--out', tempDir()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Nothing to instrument at /no/such/src: no such file or folder.');
+    const cwd = project();
+    const inside = await cli(['instrument', cwd, '--out', join(cwd, 'out')]);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('--out must be outside the folder being instrumented.');
   });
 });
