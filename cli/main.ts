@@ -83,6 +83,7 @@ function parseRecord(args: string[]) {
     overflow: { type: 'string' },
     'metrics-interval': { type: 'string' },
     trace: { type: 'string', multiple: true },
+    state: { type: 'string', multiple: true },
   });
   if (positionals.length) throw new UsageError(`Unexpected '${positionals[0]}' before the command.`);
   const overflow = values.overflow as string | undefined;
@@ -98,11 +99,12 @@ function parseRecord(args: string[]) {
     overflow: overflow as 'drop-newest' | 'drop-oldest' | undefined,
     metricsIntervalMs: interval === undefined ? undefined : Number(interval),
     trace: (values.trace as string[] | undefined) ?? [],
+    state: (values.state as string[] | undefined) ?? [],
     command: args.slice(dash >= 0 ? split + 1 : split),
   };
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--overflow', '--metrics-interval', '--trace']);
+const VALUE_OPTIONS = new Set(['--out', '--overflow', '--metrics-interval', '--trace', '--state']);
 function isOptionValue(args: string[], i: number): boolean {
   return i > 0 && VALUE_OPTIONS.has(args[i - 1]);
 }

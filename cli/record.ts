@@ -21,6 +21,8 @@ export interface RecordOptions {
   metricsIntervalMs?: number;
   /** Globs of files whose functions are traced (relative to the current directory). */
   trace?: string[];
+  /** Classes (names or globs) whose instances' state is recorded around each method. */
+  state?: string[];
   command: string[];
   /** Where the runtime bundle lives; defaults to the one next to this CLI. */
   preloadPath?: string;
@@ -55,6 +57,7 @@ export async function record(options: RecordOptions): Promise<number> {
     ...(options.overflow ? { overflow: options.overflow } : {}),
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     trace: options.trace ?? [],
+    state: options.state ?? [],
     cwd: process.cwd(),
     cacheDir: defaultCacheDir(),
   };

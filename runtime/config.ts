@@ -25,6 +25,8 @@ export interface RuntimeConfig {
   limits: Partial<EncodeLimits>;
   /** Globs of files to instrument with function tracing (relative to `cwd`). */
   trace: string[];
+  /** Names (or globs of names) of the classes whose instances' state is recorded around each method. */
+  state: string[];
   /** The directory globs are relative to: where the recording started. */
   cwd: string;
   /** Where instrumented files are cached between runs; '' turns the cache off. */
@@ -39,6 +41,7 @@ const DEFAULTS: Omit<RuntimeConfig, 'url' | 'token' | 'session'> = {
   flushTimeoutMs: 3000,
   limits: {},
   trace: [],
+  state: [],
   cwd: '',
   cacheDir: '',
 };
@@ -69,6 +72,9 @@ export function parseRuntimeConfig(text: string | undefined): RuntimeConfig | st
   }
   if (!Array.isArray(c.trace) || c.trace.some((g) => typeof g !== 'string')) {
     return `${CONFIG_ENV}.trace must be an array of glob strings`;
+  }
+  if (!Array.isArray(c.state) || c.state.some((g) => typeof g !== 'string')) {
+    return `${CONFIG_ENV}.state must be an array of class names or globs`;
   }
   if (typeof c.cwd !== 'string' || c.cwd === '') c.cwd = process.cwd();
   if (typeof c.cacheDir !== 'string') return `${CONFIG_ENV}.cacheDir must be a path`;

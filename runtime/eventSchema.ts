@@ -97,6 +97,8 @@ export const EventType = {
   suspend: 23,
   /** The call runs again after a suspension (`parent` = the call). */
   resume: 24,
+  /** A snapshot of a traced object's own state before or after one of its methods (`parent` = the call). */
+  state: 25,
 } as const;
 
 export type EventTypeName = keyof typeof EventType;
@@ -243,6 +245,13 @@ export interface ReturnPayload {
 }
 export interface ThrowPayload {
   error: unknown;
+}
+export interface StatePayload {
+  phase: 'before' | 'after';
+  /** The object's id, the same for every snapshot of one object in one thread. */
+  objectId: number;
+  className: string;
+  value: unknown;
 }
 export interface MarkPayload {
   name: string;

@@ -13,6 +13,7 @@ import type { RuntimeConfig } from './config';
 import { EventType } from './eventSchema';
 import type { ProcessStartPayload } from './eventSchema';
 import { installProbes } from './probes';
+import { classMatcher } from './traceRules';
 import { Recorder, recordEvent, setRecorder } from './recorder';
 import { RingWriter, createRingBuffer } from './ring';
 import { Control, CONTROL_BYTES } from './drainProtocol';
@@ -45,7 +46,7 @@ function start(): void {
   else startWorkerThread(config);
   g[PUBLIC_API] = recordEvent;
   // Always: code instrumented offline (`cinescope instrument`) finds its probes here too.
-  installProbes(recordEvent);
+  installProbes(recordEvent, classMatcher(config.state));
   syncBuiltinESMExports();
   if (config.trace.length > 0)
     loadHookBundle().installLoadHook(config.trace, config.cwd, config.cacheDir, recordEvent);

@@ -4,7 +4,7 @@
  * nesting (`parent`), and never throws into user code.
  */
 import { EventType } from './eventSchema';
-import type { CallPayload, ReturnPayload, SiteTablePayload, ThrowPayload } from './eventSchema';
+import type { CallPayload, ReturnPayload, SiteTablePayload, StatePayload, ThrowPayload } from './eventSchema';
 import type { ModuleProbes, ProbeRegistry, Site } from './instrument/probeApi';
 import { PROBES_KEY } from './instrument/probeApi';
 import type { recordEvent } from './recorder';
@@ -13,8 +13,25 @@ import type { recordEvent } from './recorder';
 export type RecordEvent = typeof recordEvent;
 
 /** One thread's registry: site ids, and the calls now running on this thread. */
+/** Site kinds whose `this` is the object whose state is tracked. */
+const STATEFUL_KINDS = new Set(['method', 'getter', 'setter', 'constructor']);
+
 export class ThreadProbes implements ProbeRegistry {
-  constructor(private readonly record: RecordEvent) {}
+  /**
+   * `isStateful(className)` selects the classes whose instances' state is snapshotted before and
+   * after each of their methods.
+   */
+  constructor(
+    private readonly record: RecordEvent,
+    private readonly isStateful: (className: string) => boolean = () => false,
+  ) {}
+
+  /** Stateful sites (global id → class name); objects' ids, per thread. */
+  private readonly statefulSites = new Map<number, string>();
+  private readonly objectIds = new WeakMap<object, number>();
+  private nextObjectId = 1;
+  /** The object of each open call with state, by call id. */
+  private readonly stateOf = new Map<number, { object: object; objectId: number; className: string }>();
 
   private nextSite = 1;
   /** Open calls, innermost last, with the site of each. */
@@ -32,11 +49,17 @@ export class ThreadProbes implements ProbeRegistry {
     } catch {
       // The table is lost; calls still record their site ids.
     }
+    for (const site of sites) {
+      const className = site.className ?? '';
+      if (className && STATEFUL_KINDS.has(site.kind) && this.isStateful(className)) {
+        this.statefulSites.set(base + site.index, className);
+      }
+    }
     // Files are instrumented only when a rule selected them, so every site starts enabled.
     const on = new Uint8Array(sites.length).fill(1);
     return {
       on,
-      enter: (site, _this, args) => this.enter(base + site, args),
+      enter: (site, self, args) => this.enter(base + site, self, args),
       ret: (callId, value) => this.ret(callId, value),
       throw: (callId, error) => this.throw(callId, error),
       exit: (callId) => this.exit(callId),
@@ -45,15 +68,36 @@ export class ThreadProbes implements ProbeRegistry {
     };
   }
 
-  private enter(site: number, args: unknown[]): number {
+  private enter(site: number, self: unknown, args: unknown[]): number {
     const parent = this.calls.length ? this.calls[this.calls.length - 1] : 0;
     const payload: CallPayload = { args };
     const callId = this.record(EventType.call, payload, { parent, site });
     if (callId !== 0) {
       this.calls.push(callId);
       this.callSites.push(site);
+      const className = this.statefulSites.get(site);
+      if (className !== undefined && typeof self === 'object' && self !== null) {
+        let objectId = this.objectIds.get(self);
+        if (objectId === undefined) this.objectIds.set(self, (objectId = this.nextObjectId++));
+        // Bounded: a generator method that is never finished never exits.
+        if (this.stateOf.size >= MAX_SUSPENDED) this.stateOf.delete(this.stateOf.keys().next().value!);
+        this.stateOf.set(callId, { object: self, objectId, className });
+        this.snapshot('before', callId, site, self, objectId, className);
+      }
     }
     return callId;
+  }
+
+  private snapshot(
+    phase: StatePayload['phase'],
+    callId: number,
+    site: number,
+    value: object,
+    objectId: number,
+    className: string,
+  ): void {
+    const payload: StatePayload = { phase, objectId, className, value };
+    this.record(EventType.state, payload, { parent: callId, site });
   }
 
   private ret<T>(callId: number, value: T): T {
@@ -70,6 +114,11 @@ export class ThreadProbes implements ProbeRegistry {
   }
 
   private exit(callId: number): void {
+    const state = this.stateOf.get(callId);
+    if (state) {
+      this.stateOf.delete(callId);
+      this.snapshot('after', callId, this.siteOf(callId), state.object, state.objectId, state.className);
+    }
     const at = this.calls.lastIndexOf(callId);
     if (at >= 0) {
       this.calls.length = at;
@@ -112,8 +161,11 @@ export class ThreadProbes implements ProbeRegistry {
 const MAX_SUSPENDED = 65536;
 
 /** Installs this thread's probe registry where instrumented code looks for it. */
-export function installProbes(record: RecordEvent): ThreadProbes {
-  const probes = new ThreadProbes(record);
+export function installProbes(
+  record: RecordEvent,
+  isStateful?: (className: string) => boolean,
+): ThreadProbes {
+  const probes = new ThreadProbes(record, isStateful);
   (globalThis as Record<symbol, unknown>)[Symbol.for(PROBES_KEY)] = probes;
   return probes;
 }

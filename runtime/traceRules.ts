@@ -18,3 +18,10 @@ export function fileMatcher(globs: readonly string[], cwd: string): (filename: s
     return matches(relative);
   };
 }
+
+/** Compiles class-name rules (`Account`, `*Store`) into a test of class names. */
+export function classMatcher(rules: readonly string[]): (className: string) => boolean {
+  if (rules.length === 0) return () => false;
+  const matches = picomatch(rules as string[]);
+  return (className) => matches(className);
+}

@@ -187,3 +187,56 @@ describe('cinescope instrument', () => {
     expect(inside.stderr).toContain('--out must be outside the folder being instrumented.');
   });
 });
+
+describe('cinescope record --state', () => {
+  it('records what each method changed in the selected objects, with the call that changed it', async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, 'bank.js'),
+      `class Account {
+  constructor(owner, balance) { this.owner = owner; this.balance = balance; this.history = []; }
+  deposit(n) { this.balance += n; this.history.push(n); return this.balance; }
+  withdraw(n) { if (n > this.balance) throw new Error('insufficient funds'); this.balance -= n; this.history.push(-n); }
+  get summary() { return this.owner + ':' + this.balance; }
+}
+class Audit { check(a) { return a.balance >= 0; } }
+const a = new Account('ann', 100);
+a.deposit(50);
+try { a.withdraw(500); } catch (e) { console.log(e.message); }
+a.withdraw(30);
+console.log(a.summary, new Audit().check(a));
+`,
+    );
+    const plain = await run(node, ['bank.js'], { cwd });
+    const { recorded, out, stats } = await recordAndStats([node, 'bank.js'], {
+      cwd,
+      extraArgs: ['--trace', '*.js', '--state', 'Account'],
+    });
+    expect(recorded.stdout).toBe(plain.stdout);
+    expect(plain.stdout).toBe('insufficient funds\nann:120 true\n');
+    const changes = await queryTrace(
+      out,
+      `SELECT json_extract(s.value, '$.name') AS method, c.path, c.op, c.old, c.new
+       FROM state_changes c
+       JOIN events t ON t.type = 19 AND t.pid = c.pid AND t.tid = c.tid
+         AND c.site BETWEEN json_extract(t.payload, '$.base')
+                        AND json_extract(t.payload, '$.base') + json_array_length(t.payload, '$.sites') - 1
+       JOIN json_each(t.payload, '$.sites') s ON s.key = c.site - json_extract(t.payload, '$.base')
+       ORDER BY c.ts, c.rowid`,
+    );
+    // The constructor's changes come first; the failed withdraw changed nothing.
+    expect(changes).toEqual([
+      { method: 'Account', path: 'owner', op: 'added', old: null, new: '"ann"' },
+      { method: 'Account', path: 'balance', op: 'added', old: null, new: '100' },
+      { method: 'Account', path: 'history', op: 'added', old: null, new: '[]' },
+      { method: 'deposit', path: 'balance', op: 'changed', old: '100', new: '150' },
+      { method: 'deposit', path: 'history[0]', op: 'added', old: null, new: '50' },
+      { method: 'withdraw', path: 'balance', op: 'changed', old: '150', new: '120' },
+      { method: 'withdraw', path: 'history[1]', op: 'added', old: null, new: '-30' },
+    ]);
+    expect(stats.stateChanges).toBe(7);
+    // Only Account is tracked: one object, and Audit's calls leave no state rows.
+    const objects = await queryTrace(out, 'SELECT DISTINCT object_id, class FROM state_changes');
+    expect(objects).toEqual([{ object_id: 1, class: 'Account' }]);
+  });
+});

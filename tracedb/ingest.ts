@@ -8,6 +8,11 @@ import { EventType } from '../runtime/eventSchema';
 import { TraceError } from './errors';
 import { isObject, parseJson } from './queries';
 import type { TraceEvent } from './traceEvent';
+import { INSERT_STATE_CHANGE } from './schema';
+import { diffStates } from './stateDiff';
+import type { JsonValue } from './valueJson';
+
+const MAX_OPEN_STATES = 100_000;
 
 /** Rows per multi-row INSERT; shorter tails use the powers of two below it. */
 const CHUNK_ROWS = 128;
@@ -18,6 +23,8 @@ export class EventWriter {
   /** Multi-row insert parameter arrays, by row count. */
   private readonly chunkParams = new Map<number, SqlValue[]>();
   private payloads = Buffer.allocUnsafe(256 * 1024);
+  /** Before-snapshots of calls still running, by pid:tid:call. */
+  private readonly statesBefore = new Map<string, JsonValue>();
 
   /** `stmt` prepares (and caches) a statement of the current database. */
   constructor(private readonly stmt: (sql: string) => Statement) {}
@@ -87,6 +94,9 @@ export class EventWriter {
       if (e.type <= EventType.childExit || e.type === EventType.metrics || e.type === EventType.gc) {
         const payload = parseJson(e.payload);
         if (isObject(payload)) this.deriveOne(e, payload);
+      } else if (e.type === EventType.state) {
+        const payload = parseJson(e.payload);
+        if (isObject(payload)) this.deriveState(e, payload);
       }
     }
     const processes = new Map<number, { n: number; first: number; last: number }>();
@@ -102,6 +112,39 @@ export class EventWriter {
       else processes.set(t.pid, { n: t.n, first: t.first, last: t.last });
     }
     for (const [pid, p] of processes) this.stmt(COUNT_PROCESS).run([pid, p.n, p.first, p.last]);
+  }
+
+  /** Pairs a call's before and after snapshots and stores what changed between them. */
+  private deriveState(e: TraceEvent, p: Record<string, unknown>): void {
+    const key = `${e.pid}:${e.tid}:${e.parent}`;
+    if (p.phase === 'before') {
+      // Bounded: a call that never ends never sends its after-snapshot.
+      if (this.statesBefore.size >= MAX_OPEN_STATES)
+        this.statesBefore.delete(this.statesBefore.keys().next().value!);
+      this.statesBefore.set(key, p.value as JsonValue);
+      return;
+    }
+    const before = this.statesBefore.get(key);
+    if (before === undefined) return;
+    this.statesBefore.delete(key);
+    const objectId = num(p.objectId);
+    if (objectId === null) return;
+    const insert = this.stmt(INSERT_STATE_CHANGE);
+    for (const change of diffStates(before, p.value as JsonValue)) {
+      insert.run([
+        e.pid,
+        e.tid,
+        objectId,
+        str(p.className),
+        e.parent,
+        e.site,
+        e.ts,
+        change.path,
+        change.op,
+        change.old === undefined ? null : JSON.stringify(change.old),
+        change.new === undefined ? null : JSON.stringify(change.new),
+      ]);
+    }
   }
 
   private deriveOne(e: TraceEvent, p: Record<string, unknown>): void {

@@ -231,3 +231,28 @@ export function corruptionError(e: unknown, label: string): TraceError | undefin
 export const DEFERRED_INDEXES = `
 CREATE INDEX IF NOT EXISTS events_site ON events (site) WHERE site <> 0;
 `;
+
+/**
+ * What method calls changed in traced objects, derived at ingest from each call's before/after
+ * snapshots (`state` events): one row per changed path. Also added to traces written before it
+ * existed, when they are opened.
+ */
+export const STATE_DDL = `
+CREATE TABLE IF NOT EXISTS state_changes (
+  pid       INTEGER NOT NULL,
+  tid       INTEGER NOT NULL,
+  object_id INTEGER NOT NULL,  -- per (pid, tid): the same object keeps its id
+  class     TEXT,
+  call_eid  INTEGER NOT NULL,  -- the call that made the change (events.eid of its call event)
+  site      INTEGER NOT NULL,
+  ts        REAL    NOT NULL,  -- when the call ended
+  path      TEXT    NOT NULL,  -- e.g. balance, history[2], owner.name
+  op        TEXT    NOT NULL,  -- added | removed | changed
+  old       TEXT,              -- JSON, absent for added
+  new       TEXT               -- JSON, absent for removed
+);
+CREATE INDEX IF NOT EXISTS state_changes_object ON state_changes (pid, tid, object_id, ts);
+`;
+
+export const INSERT_STATE_CHANGE = `INSERT INTO state_changes
+  (pid, tid, object_id, class, call_eid, site, ts, path, op, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;

@@ -238,6 +238,7 @@ describe('TraceDb on a two-process trace', () => {
       dropped: 7,
       durationMs: 60,
       calls: 0,
+      stateChanges: 0,
       sites: 0,
     });
   });
@@ -645,6 +646,7 @@ describe('TraceDb ingest', () => {
       dropped: 0,
       durationMs: 0,
       calls: 0,
+      stateChanges: 0,
       sites: 0,
     });
     expect(db.spawnTree()).toEqual([]);

@@ -55,6 +55,8 @@ export interface TraceStats {
   durationMs: number;
   /** Function calls recorded (call events). */
   calls: number;
+  /** Paths changed by method calls of traced objects (rows of state_changes). */
+  stateChanges: number;
   /** Sites in the recorded site tables (functions and classes of instrumented modules). */
   sites: number;
 }
@@ -87,6 +89,7 @@ export class TraceDb {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();
     db.exec(S.SCHEMA_DDL);
+    db.exec(S.STATE_DDL);
     const trace = new TraceDb(SQL, db, 'The trace', 0);
     trace.write(() => {
       for (const row of S.EVENT_TYPE_ROWS) trace.stmt(S.INSERT_EVENT_TYPE).run(row);
@@ -120,6 +123,7 @@ export class TraceDb {
     const db = new SQL.Database(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     try {
       S.checkTraceContents(db, label);
+      db.exec(S.STATE_DDL);
       return new TraceDb(SQL, db, label, bytes.length);
     } catch (e) {
       db.close();
@@ -249,6 +253,7 @@ export class TraceDb {
       dropped: one(STATS_DROPPED_SQL),
       durationMs: events === 0 ? 0 : maxTs - minTs,
       calls: byType[eventTypeName(EventType.call)] ?? 0,
+      stateChanges: one('SELECT count(*) FROM state_changes'),
       sites: one(STATS_SITES_SQL),
     };
   }
