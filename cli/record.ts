@@ -13,6 +13,7 @@ import type { RuntimeConfig } from '../runtime/config';
 import { Collector } from '../tracedb/collector';
 import { TraceDb } from '../tracedb/traceDb';
 import { formatSummary } from './summary';
+import { readConfigFile } from './configFile';
 import { CliError, UsageError } from './usage';
 
 export interface RecordOptions {
@@ -32,7 +33,15 @@ export interface RecordOptions {
 const LINGER_MS = 5000;
 
 /** Runs the recording; resolves with the exit code to pass on. */
-export async function record(options: RecordOptions): Promise<number> {
+export async function record(commandLine: RecordOptions): Promise<number> {
+  const file = readConfigFile(process.cwd());
+  const options: RecordOptions = {
+    ...commandLine,
+    trace: [...(file.trace ?? []), ...(commandLine.trace ?? [])],
+    state: [...(file.state ?? []), ...(commandLine.state ?? [])],
+    overflow: commandLine.overflow ?? file.overflow,
+    metricsIntervalMs: commandLine.metricsIntervalMs ?? file.metricsIntervalMs,
+  };
   const [command, ...args] = options.command;
   if (!command)
     throw new UsageError(

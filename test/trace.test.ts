@@ -240,3 +240,30 @@ console.log(a.summary, new Audit().check(a));
     expect(objects).toEqual([{ object_id: 1, class: 'Account' }]);
   });
 });
+
+describe('cinescope.config.json', () => {
+  it('holds the same rules as the command line', async () => {
+    const cwd = project();
+    writeFileSync(
+      join(cwd, 'cinescope.config.json'),
+      JSON.stringify({ trace: ['src/**'], state: ['Counter'] }),
+    );
+    const { stats } = await recordAndStats([node, 'app.js'], { cwd });
+    expect(stats.calls).toBe(20);
+    expect(stats.stateChanges).toBe(3); // the constructor adds n, each of the two add() calls changes it
+  });
+
+  it('explains a broken file', async () => {
+    const cwd = project();
+    writeFileSync(join(cwd, 'cinescope.config.json'), '{"trace": "src/**", }');
+    const bad = await cli(['record', '--', node, 'app.js'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${join(cwd, 'cinescope.config.json')} is not valid JSON`);
+    writeFileSync(join(cwd, 'cinescope.config.json'), '{"tracing": ["src/**"]}');
+    const unknown = await cli(['record', '--', node, 'app.js'], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'unknown setting "tracing"; it may have trace, state, overflow, metricsIntervalMs.',
+    );
+  });
+});
