@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, queryTrace, recordAndStats, run, tempDir } from './helpers';
+import { TraceDb } from '../tracedb/traceDb';
 
 const node = process.execPath;
 
@@ -265,5 +266,45 @@ describe('cinescope.config.json', () => {
     expect(unknown.stderr).toContain(
       'unknown setting "tracing"; it may have trace, state, overflow, metricsIntervalMs.',
     );
+  });
+});
+
+describe('TraceDB queries over a traced run', () => {
+  it('answers the call tree, the calls of a function, and who changed a field', async () => {
+    const cwd = project();
+    const { out } = await recordAndStats([node, 'app.js'], {
+      cwd,
+      extraArgs: ['--trace', 'src/**', '--state', 'Counter'],
+    });
+    const db = await TraceDb.open(out);
+    try {
+      const [pid] = db.query('SELECT pid FROM processes').rows[0] as number[];
+      const tree = db.callTree(pid, 0);
+      expect(tree).toHaveLength(20);
+      const fib5 = tree.find((c) => c.name === 'fib' && c.args === '[5]')!;
+      expect(fib5).toMatchObject({ parent: 0, returned: '5', file: join(cwd, 'src', 'math.js'), line: 1 });
+      expect(tree.filter((c) => c.parent === fib5.eid).map((c) => c.args)).toEqual(['[4]', '[3]']);
+      const fails = db.callsOf('fails');
+      expect(fails).toHaveLength(1);
+      expect(JSON.parse(fails[0].threw!)).toMatchObject({
+        $: 'Error',
+        name: 'RangeError',
+        message: 'too far',
+      });
+      expect(db.callsOf('add').map((c) => [c.args, c.returned])).toEqual([
+        ['[2]', '2'],
+        ['[3]', '5'],
+      ]);
+      const [objectId] = db.query('SELECT DISTINCT object_id FROM state_changes').rows[0] as number[];
+      expect(db.stateTimeline(pid, 0, objectId).map((s) => [s.method, s.path, s.op, s.old, s.new])).toEqual([
+        ['Counter', 'n', 'added', null, '0'],
+        ['add', 'n', 'changed', '0', '2'],
+        ['add', 'n', 'changed', '2', '5'],
+      ]);
+      expect(db.whoChanged(pid, 0, objectId, 'n').map((s) => s.method)).toEqual(['Counter', 'add', 'add']);
+      expect(db.whoChanged(pid, 0, objectId, 'm')).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });

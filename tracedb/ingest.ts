@@ -8,7 +8,7 @@ import { EventType } from '../runtime/eventSchema';
 import { TraceError } from './errors';
 import { isObject, parseJson } from './queries';
 import type { TraceEvent } from './traceEvent';
-import { INSERT_STATE_CHANGE } from './schema';
+import { INSERT_SITE, INSERT_STATE_CHANGE } from './schema';
 import { diffStates } from './stateDiff';
 import type { JsonValue } from './valueJson';
 
@@ -97,6 +97,9 @@ export class EventWriter {
       } else if (e.type === EventType.state) {
         const payload = parseJson(e.payload);
         if (isObject(payload)) this.deriveState(e, payload);
+      } else if (e.type === EventType.siteTable) {
+        const payload = parseJson(e.payload);
+        if (isObject(payload)) this.deriveSites(e, payload);
       }
     }
     const processes = new Map<number, { n: number; first: number; last: number }>();
@@ -112,6 +115,28 @@ export class EventWriter {
       else processes.set(t.pid, { n: t.n, first: t.first, last: t.last });
     }
     for (const [pid, p] of processes) this.stmt(COUNT_PROCESS).run([pid, p.n, p.first, p.last]);
+  }
+
+  /** One row per site of a module's site table. */
+  private deriveSites(e: TraceEvent, p: Record<string, unknown>): void {
+    const base = num(p.base);
+    if (base === null || !Array.isArray(p.sites)) return;
+    const insert = this.stmt(INSERT_SITE);
+    p.sites.forEach((s: unknown, i: number) => {
+      if (!isObject(s)) return;
+      insert.run([
+        e.pid,
+        e.tid,
+        base + i,
+        str(p.file),
+        str(s.kind),
+        str(s.name),
+        num(s.line),
+        num(s.column),
+        num(s.arity),
+        str(s.className),
+      ]);
+    });
   }
 
   /** Pairs a call's before and after snapshots and stores what changed between them. */

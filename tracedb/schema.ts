@@ -252,7 +252,25 @@ CREATE TABLE IF NOT EXISTS state_changes (
   new       TEXT               -- JSON, absent for removed
 );
 CREATE INDEX IF NOT EXISTS state_changes_object ON state_changes (pid, tid, object_id, ts);
+
+-- The site tables of instrumented modules, one row per function or class (from siteTable events).
+CREATE TABLE IF NOT EXISTS sites (
+  pid        INTEGER NOT NULL,
+  tid        INTEGER NOT NULL,
+  site       INTEGER NOT NULL,   -- events.site of calls, returns, throws, state changes
+  file       TEXT,
+  kind       TEXT,
+  name       TEXT,
+  line       INTEGER,
+  col        INTEGER,
+  arity      INTEGER,
+  class_name TEXT,
+  PRIMARY KEY (pid, tid, site)
+);
 `;
+
+export const INSERT_SITE = `INSERT OR REPLACE INTO sites
+  (pid, tid, site, file, kind, name, line, col, arity, class_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export const INSERT_STATE_CHANGE = `INSERT INTO state_changes
   (pid, tid, object_id, class, call_eid, site, ts, path, op, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;

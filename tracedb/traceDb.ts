@@ -31,10 +31,13 @@ import type { QueryResult } from './readOnly';
 import { checkEvent, EventWriter } from './ingest';
 import * as S from './schema';
 import { loadSqlJs } from './sqlite';
+import * as C from './callQueries';
+import type { CallRow, StateRow } from './callQueries';
 import type { TraceEvent } from './traceEvent';
 
 export type { ErrorRow, EventRow, MessageLink, ProcessNode, ThreadNode } from './queries';
 export type { QueryResult } from './readOnly';
+export type { CallRow, StateRow } from './callQueries';
 
 export interface TraceStats {
   /** The trace file version (TRACE_FILE_VERSION when it was written by this Cinescope). */
@@ -224,6 +227,33 @@ export class TraceDb {
     return rows.map((r) => ({ ts: r[0] as number, value: r[1] as number }));
   }
 
+  /** The calls of one thread in a time range, in the order they started; `parent` nests them. */
+  callTree(
+    pid: number,
+    tid: number,
+    fromTs = -Infinity,
+    toTs = Infinity,
+    limit = DEFAULT_EVENT_LIMIT,
+  ): CallRow[] {
+    const rows = this.all(C.CALL_TREE_SQL, [pid, tid, finite(fromTs, -1e300), finite(toTs, 1e300), limit]);
+    return rows.map(toCallRow);
+  }
+
+  /** The calls of functions named `name` (optionally in `file`), with arguments and outcome. */
+  callsOf(name: string, file?: string, limit = DEFAULT_EVENT_LIMIT): CallRow[] {
+    return this.all(C.CALLS_OF_SQL, [name, file ?? null, file ?? null, limit]).map(toCallRow);
+  }
+
+  /** Every change of one traced object, in order, with the method call that made it. */
+  stateTimeline(pid: number, tid: number, objectId: number): StateRow[] {
+    return this.all(C.STATE_TIMELINE_SQL, [pid, tid, objectId]).map(toStateRow);
+  }
+
+  /** Who changed `path` (or anything below it) of one traced object. */
+  whoChanged(pid: number, tid: number, objectId: number, path: string): StateRow[] {
+    return this.all(C.WHO_CHANGED_SQL, [pid, tid, objectId, path, path, path, path]).map(toStateRow);
+  }
+
   stats(): TraceStats {
     const byType: Record<string, number> = {};
     let events = 0;
@@ -354,4 +384,38 @@ function readFailure(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
   return e instanceof Error ? e.message : String(e);
+}
+
+function finite(value: number, fallback: number): number {
+  return Number.isFinite(value) ? value : fallback;
+}
+
+function toCallRow(r: SqlValue[]): CallRow {
+  const [pid, tid, eid, parent, ts, name, file, line, args, returned, threw] = r;
+  return {
+    pid: pid as number,
+    tid: tid as number,
+    eid: eid as number,
+    parent: parent as number,
+    ts: ts as number,
+    name: name as string | null,
+    file: file as string | null,
+    line: line as number | null,
+    args: args as string | null,
+    returned: returned as string | null,
+    threw: threw as string | null,
+  };
+}
+
+function toStateRow(r: SqlValue[]): StateRow {
+  const [ts, callEid, method, path, op, old, now] = r;
+  return {
+    ts: ts as number,
+    callEid: callEid as number,
+    method: method as string | null,
+    path: path as string,
+    op: op as string,
+    old: old as string | null,
+    new: now as string | null,
+  };
 }
