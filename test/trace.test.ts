@@ -4,9 +4,9 @@
  * value and enclosing call — while the program prints exactly what it prints untraced.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, queryTrace, recordAndStats, run, tempDir } from './helpers';
+import { ROOT, cli, queryTrace, recordAndStats, run, tempDir } from './helpers';
 import { TraceDb } from '../tracedb/traceDb';
 
 const node = process.execPath;
@@ -306,5 +306,48 @@ describe('TraceDB queries over a traced run', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('tracing real npm packages', () => {
+  it('traces ws and sql.js in node_modules and they behave exactly as untraced', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'node_modules'));
+    for (const pkg of ['ws', 'sql.js'])
+      cpSync(join(ROOT, 'node_modules', pkg), join(cwd, 'node_modules', pkg), { recursive: true });
+    writeFileSync(
+      join(cwd, 'app.js'),
+      `const { WebSocketServer, WebSocket } = require('ws');
+const initSqlJs = require('sql.js');
+const server = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () => {
+  const client = new WebSocket('ws://127.0.0.1:' + server.address().port);
+  client.on('open', () => client.send(JSON.stringify({ n: 1 })));
+  client.on('message', async (data) => {
+    console.log('echo', String(data));
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE t (x); INSERT INTO t VALUES (40), (2)');
+    console.log('sum', db.exec('SELECT sum(x) FROM t')[0].values[0][0]);
+    client.close();
+    server.close();
+  });
+});
+server.on('connection', (socket) => socket.on('message', (m) => socket.send('got ' + m)));
+`,
+    );
+    const plain = await run(node, ['app.js'], { cwd });
+    expect(plain.stdout).toBe('echo got {"n":1}\nsum 42\n');
+    const { recorded, out, stats } = await recordAndStats([node, 'app.js'], {
+      cwd,
+      extraArgs: ['--trace', 'node_modules/ws/**', '--trace', 'node_modules/sql.js/dist/sql-wasm.js'],
+    });
+    expect(recorded.stdout).toBe(plain.stdout);
+    expect(recorded.code).toBe(0);
+    expect(stats.calls).toBeGreaterThan(100);
+    const files = await queryTrace(out, `SELECT DISTINCT file FROM sites ORDER BY file`);
+    expect(files.some((f) => f.file.endsWith('ws/lib/websocket.js'))).toBe(true);
+    expect(files.some((f) => f.file.endsWith('sql.js/dist/sql-wasm.js'))).toBe(true);
+    const warnings = await queryTrace(out, `SELECT payload FROM events WHERE type = 18`);
+    expect(warnings).toEqual([]);
   });
 });

@@ -76,8 +76,14 @@ export class Visitor {
     return this.fn.wrapped && this.fn.withDepth === 0;
   }
 
-  /** Inserts text that opens something at `index`. */
+  /**
+   * Inserts text that opens something at `index`. Minified code writes `return(x)`, `await(x)`,
+   * `yield!0`: text starting with a name must not fuse with a keyword or name just before it.
+   */
   open(index: number, content: string): void {
+    if (isNameChar(content.charCodeAt(0)) && index > 0 && isNameChar(this.source.charCodeAt(index - 1))) {
+      content = ` ${content}`;
+    }
     this.ms.appendRight(index, content);
     this.insertions.push({ index, length: content.length });
   }
@@ -140,3 +146,15 @@ const HANDLERS: Partial<Record<string, Handler>> = {
   ExpressionStatement: terminated,
   ThrowStatement: terminated,
 };
+
+/** True for characters that can continue an identifier or keyword (ASCII, `$`, `_`, and any non-ASCII). */
+function isNameChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 36 ||
+    code === 95 ||
+    code > 127
+  );
+}

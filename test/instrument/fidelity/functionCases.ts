@@ -3,6 +3,20 @@ import type { FidelityCase } from './cases';
 
 export const functionCases: FidelityCase[] = [
   {
+    // Minifiers drop the space: inserted probes must not fuse with the keyword.
+    name: 'minified return, await and yield without spaces',
+    code: `
+function a(x){return(x+1)}
+function b(x){return!x}
+function c(x){return"s"+x}
+function d(x){return[x]}
+async function e(x){return await(x*2)}
+function*f(){yield(1);yield!0}
+console.log(a(1),b(0),c(2),d(3)[0],[...f()].join());
+e(4).then((v)=>console.log(v));`,
+    prints: '2 true s2 3 1,true\n8',
+  },
+  {
     name: 'declarations are hoisted and recursion works',
     code: `
 console.log(fact(5), fib(15), isEven(10), isOdd(7));
