@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, fmt, internalsPath, nowMs, printTable } from './lib.mjs';
 
-const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'overhead'];
+const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'tracing', 'overhead'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -110,6 +110,13 @@ function headlines(name, r) {
           '<= 1 ns off, <= 60 ns on',
         ]),
       ];
+    case 'tracing':
+      return Object.entries(r.programs).map(([p, o]) => [
+        'tracing',
+        `${p}: capture / all functions traced`,
+        `${x(o.captureRatio)} / ${x(o.functionsRatio)}`,
+        '<= 1.5x traced',
+      ]);
     case 'overhead':
       return [
         ...Object.entries(r.programs).flatMap(([p, o]) => [

@@ -8,8 +8,9 @@
  * would start one more loader thread per worker: ES modules loaded by workers are not traced yet
  * (their CommonJS modules are).
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { instrument } from './instrument/instrument';
+import type * as Instrumenter from './instrumenter';
 import { fileMatcher } from './traceRules';
 import { TransformCache } from './transformCache';
 
@@ -47,7 +48,7 @@ export async function load(url: string, context: object, nextLoad: NextLoad): Pr
     const key = cache?.key(filename, source, options);
     let code = key ? cache?.get(key)?.code : undefined;
     if (code === undefined) {
-      const out = instrument(source, { filename, ...options });
+      const out = loadInstrumenter().instrument(source, { filename, ...options });
       code = out.code;
       if (key) cache?.set(key, { code, warnings: out.warnings });
     }
@@ -56,4 +57,12 @@ export async function load(url: string, context: object, nextLoad: NextLoad): Pr
     // The module runs as written.
     return result;
   }
+}
+
+let instrumenter: typeof Instrumenter | undefined;
+
+/** The parser and transform, loaded on the first cache miss. */
+function loadInstrumenter(): typeof Instrumenter {
+  const url = new URL('./instrumenter.js', import.meta.url);
+  return (instrumenter ??= createRequire(url)(fileURLToPath(url)) as typeof Instrumenter);
 }

@@ -7,7 +7,9 @@
  */
 import Module from 'node:module';
 import { EventType } from './eventSchema';
-import { instrument } from './instrument/instrument';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type * as Instrumenter from './instrumenter';
 import type { RecordEvent } from './probes';
 import { fileMatcher } from './traceRules';
 import { TransformCache } from './transformCache';
@@ -36,7 +38,7 @@ export function installLoadHook(
         const key = cache?.key(filename, content, options);
         let result = key ? cache?.get(key) : undefined;
         if (!result) {
-          result = instrument(content, { filename, ...options });
+          result = loadInstrumenter().instrument(content, { filename, ...options });
           if (key) cache?.set(key, { code: result.code, warnings: result.warnings });
         }
         code = result.code;
@@ -47,4 +49,13 @@ export function installLoadHook(
     }
     return compile.call(this, code, filename);
   };
+}
+
+let instrumenter: typeof Instrumenter | undefined;
+
+/** The parser and transform, loaded on the first cache miss. */
+function loadInstrumenter(): typeof Instrumenter {
+  return (instrumenter ??= createRequire(__filename)(
+    path.join(__dirname, 'instrumenter.js'),
+  ) as typeof Instrumenter);
 }

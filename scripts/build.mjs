@@ -34,6 +34,7 @@ await Promise.all([
       drain: join(root, 'runtime/drain.ts'),
       mark: join(root, 'runtime/mark.ts'),
       loadHook: join(root, 'runtime/loadHook.ts'),
+      instrumenter: join(root, 'runtime/instrumenter.ts'),
     },
     outdir: join(root, 'dist/runtime'),
   }),
