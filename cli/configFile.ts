@@ -12,11 +12,12 @@ export const CONFIG_FILE = 'cinescope.config.json';
 export interface ConfigFile {
   trace?: string[];
   state?: string[];
+  reducers?: string[];
   overflow?: 'drop-newest' | 'drop-oldest';
   metricsIntervalMs?: number;
 }
 
-const KEYS = ['trace', 'state', 'overflow', 'metricsIntervalMs'];
+const KEYS = ['trace', 'state', 'reducers', 'overflow', 'metricsIntervalMs'];
 
 /** Reads the config file of `dir`, or {} when there is none; a bad file is a UsageError. */
 export function readConfigFile(dir: string): ConfigFile {
@@ -38,7 +39,7 @@ export function readConfigFile(dir: string): ConfigFile {
       `${file}: unknown setting ${unknown.map((k) => `"${k}"`).join(', ')}; it may have ${KEYS.join(', ')}.`,
     );
   }
-  for (const key of ['trace', 'state'] as const) {
+  for (const key of ['trace', 'state', 'reducers'] as const) {
     const v = config[key];
     if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) {
       throw new UsageError(`${file}: "${key}" must be a list of strings.`);

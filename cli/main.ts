@@ -84,6 +84,7 @@ function parseRecord(args: string[]) {
     'metrics-interval': { type: 'string' },
     trace: { type: 'string', multiple: true },
     state: { type: 'string', multiple: true },
+    reducer: { type: 'string', multiple: true },
   });
   if (positionals.length) throw new UsageError(`Unexpected '${positionals[0]}' before the command.`);
   const overflow = values.overflow as string | undefined;
@@ -100,11 +101,19 @@ function parseRecord(args: string[]) {
     metricsIntervalMs: interval === undefined ? undefined : Number(interval),
     trace: (values.trace as string[] | undefined) ?? [],
     state: (values.state as string[] | undefined) ?? [],
+    reducers: (values.reducer as string[] | undefined) ?? [],
     command: args.slice(dash >= 0 ? split + 1 : split),
   };
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--overflow', '--metrics-interval', '--trace', '--state']);
+const VALUE_OPTIONS = new Set([
+  '--out',
+  '--overflow',
+  '--metrics-interval',
+  '--trace',
+  '--state',
+  '--reducer',
+]);
 function isOptionValue(args: string[], i: number): boolean {
   return i > 0 && VALUE_OPTIONS.has(args[i - 1]);
 }

@@ -24,6 +24,8 @@ export interface RecordOptions {
   trace?: string[];
   /** Classes (names or globs) whose instances' state is recorded around each method. */
   state?: string[];
+  /** Reducer functions (names or globs) whose state is recorded call by call. */
+  reducers?: string[];
   command: string[];
   /** Where the runtime bundle lives; defaults to the one next to this CLI. */
   preloadPath?: string;
@@ -39,6 +41,7 @@ export async function record(commandLine: RecordOptions): Promise<number> {
     ...commandLine,
     trace: [...(file.trace ?? []), ...(commandLine.trace ?? [])],
     state: [...(file.state ?? []), ...(commandLine.state ?? [])],
+    reducers: [...(file.reducers ?? []), ...(commandLine.reducers ?? [])],
     overflow: commandLine.overflow ?? file.overflow,
     metricsIntervalMs: commandLine.metricsIntervalMs ?? file.metricsIntervalMs,
   };
@@ -67,6 +70,7 @@ export async function record(commandLine: RecordOptions): Promise<number> {
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     trace: options.trace ?? [],
     state: options.state ?? [],
+    reducers: options.reducers ?? [],
     cwd: process.cwd(),
     cacheDir: defaultCacheDir(),
   };

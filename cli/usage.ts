@@ -5,11 +5,12 @@ export class UsageError extends Error {}
 export class CliError extends Error {}
 
 export const USAGE = `Usage:
-  cinescope record [--out FILE] [--trace GLOB]... [--state CLASS]... [--overflow drop-newest|drop-oldest]
+  cinescope record [--out FILE] [--trace GLOB]... [--state CLASS]... [--reducer NAME]... [--overflow drop-newest|drop-oldest]
                    [--metrics-interval MS] -- <command> [args...]
       Runs the command with tracing, writes a trace file and prints a summary. --trace records
       every call of the functions in matching files (e.g. --trace 'src/**'); --state records
-      the state of instances of the named classes before and after each of their methods.
+      the state of instances of the named classes before and after each of their methods;
+      --reducer records the state a reducer (state, action) => newState takes in and gives back.
   cinescope stats FILE [--json]
       Prints what a trace file holds.
   cinescope timeline FILE [--width COLUMNS]

@@ -27,6 +27,8 @@ export interface RuntimeConfig {
   trace: string[];
   /** Names (or globs of names) of the classes whose instances' state is recorded around each method. */
   state: string[];
+  /** Names (or globs) of reducer functions `(state, action) => newState` whose state is recorded. */
+  reducers: string[];
   /** The directory globs are relative to: where the recording started. */
   cwd: string;
   /** Where instrumented files are cached between runs; '' turns the cache off. */
@@ -42,6 +44,7 @@ const DEFAULTS: Omit<RuntimeConfig, 'url' | 'token' | 'session'> = {
   limits: {},
   trace: [],
   state: [],
+  reducers: [],
   cwd: '',
   cacheDir: '',
 };
@@ -75,6 +78,9 @@ export function parseRuntimeConfig(text: string | undefined): RuntimeConfig | st
   }
   if (!Array.isArray(c.state) || c.state.some((g) => typeof g !== 'string')) {
     return `${CONFIG_ENV}.state must be an array of class names or globs`;
+  }
+  if (!Array.isArray(c.reducers) || c.reducers.some((g) => typeof g !== 'string')) {
+    return `${CONFIG_ENV}.reducers must be an array of function names or globs`;
   }
   if (typeof c.cwd !== 'string' || c.cwd === '') c.cwd = process.cwd();
   if (typeof c.cacheDir !== 'string') return `${CONFIG_ENV}.cacheDir must be a path`;

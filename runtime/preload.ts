@@ -46,7 +46,7 @@ function start(): void {
   else startWorkerThread(config);
   g[PUBLIC_API] = recordEvent;
   // Always: code instrumented offline (`cinescope instrument`) finds its probes here too.
-  installProbes(recordEvent, classMatcher(config.state));
+  installProbes(recordEvent, classMatcher(config.state), classMatcher(config.reducers));
   syncBuiltinESMExports();
   if (config.trace.length > 0)
     loadHookBundle().installLoadHook(config.trace, config.cwd, config.cacheDir, recordEvent);

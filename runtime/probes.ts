@@ -19,12 +19,18 @@ const STATEFUL_KINDS = new Set(['method', 'getter', 'setter', 'constructor']);
 export class ThreadProbes implements ProbeRegistry {
   /**
    * `isStateful(className)` selects the classes whose instances' state is snapshotted before and
-   * after each of their methods.
+   * after each of their methods; `isReducer(name)` the functions `(state, action) => newState`
+   * whose first argument and result are snapshotted as one evolving state.
    */
   constructor(
     private readonly record: RecordEvent,
     private readonly isStateful: (className: string) => boolean = () => false,
+    private readonly isReducer: (name: string) => boolean = () => false,
   ) {}
+
+  /** Reducer sites (global id → state id, name); reducer calls in progress. */
+  private readonly reducerSites = new Map<number, { objectId: number; name: string }>();
+  private readonly reducerCalls = new Map<number, { objectId: number; name: string; site: number }>();
 
   /** Stateful sites (global id → class name); objects' ids, per thread. */
   private readonly statefulSites = new Map<number, string>();
@@ -53,6 +59,13 @@ export class ThreadProbes implements ProbeRegistry {
       const className = site.className ?? '';
       if (className && STATEFUL_KINDS.has(site.kind) && this.isStateful(className)) {
         this.statefulSites.set(base + site.index, className);
+      } else if (
+        site.name &&
+        site.kind !== 'class' &&
+        site.kind !== 'constructor' &&
+        this.isReducer(site.name)
+      ) {
+        this.reducerSites.set(base + site.index, { objectId: this.nextObjectId++, name: site.name });
       }
     }
     // Files are instrumented only when a rule selected them, so every site starts enabled.
@@ -84,6 +97,13 @@ export class ThreadProbes implements ProbeRegistry {
         this.stateOf.set(callId, { object: self, objectId, className });
         this.snapshot('before', callId, site, self, objectId, className);
       }
+      const reducer = this.reducerSites.get(site);
+      if (reducer !== undefined && args.length > 0) {
+        if (this.reducerCalls.size >= MAX_SUSPENDED)
+          this.reducerCalls.delete(this.reducerCalls.keys().next().value!);
+        this.reducerCalls.set(callId, { ...reducer, site });
+        this.snapshot('before', callId, site, args[0], reducer.objectId, `reducer ${reducer.name}`);
+      }
     }
     return callId;
   }
@@ -92,7 +112,7 @@ export class ThreadProbes implements ProbeRegistry {
     phase: StatePayload['phase'],
     callId: number,
     site: number,
-    value: object,
+    value: unknown,
     objectId: number,
     className: string,
   ): void {
@@ -104,6 +124,11 @@ export class ThreadProbes implements ProbeRegistry {
     if (callId !== 0) {
       const payload: ReturnPayload = { value };
       this.record(EventType.return, payload, { parent: callId, site: this.siteOf(callId) });
+      const reducer = this.reducerCalls.get(callId);
+      if (reducer) {
+        this.reducerCalls.delete(callId);
+        this.snapshot('after', callId, reducer.site, value, reducer.objectId, `reducer ${reducer.name}`);
+      }
     }
     return value;
   }
@@ -114,6 +139,7 @@ export class ThreadProbes implements ProbeRegistry {
   }
 
   private exit(callId: number): void {
+    this.reducerCalls.delete(callId);
     const state = this.stateOf.get(callId);
     if (state) {
       this.stateOf.delete(callId);
@@ -164,8 +190,9 @@ const MAX_SUSPENDED = 65536;
 export function installProbes(
   record: RecordEvent,
   isStateful?: (className: string) => boolean,
+  isReducer?: (name: string) => boolean,
 ): ThreadProbes {
-  const probes = new ThreadProbes(record, isStateful);
+  const probes = new ThreadProbes(record, isStateful, isReducer);
   (globalThis as Record<symbol, unknown>)[Symbol.for(PROBES_KEY)] = probes;
   return probes;
 }

@@ -19,7 +19,7 @@ export function fileMatcher(globs: readonly string[], cwd: string): (filename: s
   };
 }
 
-/** Compiles class-name rules (`Account`, `*Store`) into a test of class names. */
+/** Compiles name rules (`Account`, `*Store`, `todos*`) into a test of class or function names. */
 export function classMatcher(rules: readonly string[]): (className: string) => boolean {
   if (rules.length === 0) return () => false;
   const matches = picomatch(rules as string[]);

@@ -264,7 +264,7 @@ describe('cinescope.config.json', () => {
     const unknown = await cli(['record', '--', node, 'app.js'], { cwd });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      'unknown setting "tracing"; it may have trace, state, overflow, metricsIntervalMs.',
+      'unknown setting "tracing"; it may have trace, state, reducers, overflow, metricsIntervalMs.',
     );
   });
 });
@@ -349,5 +349,39 @@ server.on('connection', (socket) => socket.on('message', (m) => socket.send('got
     expect(files.some((f) => f.file.endsWith('sql.js/dist/sql-wasm.js'))).toBe(true);
     const warnings = await queryTrace(out, `SELECT payload FROM events WHERE type = 18`);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('cinescope record --reducer', () => {
+  it('records what each reducer call changed in the state it was given', async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, 'store.js'),
+      `function todos(state, action) {
+  switch (action.type) {
+    case 'add': return { ...state, items: [...state.items, action.text] };
+    case 'done': return { ...state, done: state.done + 1 };
+    default: return state;
+  }
+}
+let state = { items: [], done: 0 };
+for (const action of [{ type: 'add', text: 'milk' }, { type: 'noop' }, { type: 'done' }]) state = todos(state, action);
+console.log(JSON.stringify(state));
+`,
+    );
+    const plain = await run(node, ['store.js'], { cwd });
+    const { recorded, out } = await recordAndStats([node, 'store.js'], {
+      cwd,
+      extraArgs: ['--trace', '*.js', '--reducer', 'todos'],
+    });
+    expect(recorded.stdout).toBe(plain.stdout);
+    const changes = await queryTrace(
+      out,
+      'SELECT class, path, op, old, new FROM state_changes ORDER BY ts, rowid',
+    );
+    expect(changes).toEqual([
+      { class: 'reducer todos', path: 'items[0]', op: 'added', old: null, new: '"milk"' },
+      { class: 'reducer todos', path: 'done', op: 'changed', old: '0', new: '1' },
+    ]);
   });
 });
