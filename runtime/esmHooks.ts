@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as Instrumenter from './instrumenter';
+import type { MessagePort } from 'node:worker_threads';
 import { fileMatcher } from './traceRules';
 import { TransformCache } from './transformCache';
 
@@ -19,6 +20,8 @@ export interface EsmHookData {
   trace: string[];
   cwd: string;
   cacheDir: string;
+  /** The instrumenter's warnings go back to the main thread, which records them. */
+  warnings: MessagePort;
 }
 
 interface LoadResult {
@@ -30,11 +33,13 @@ type NextLoad = (url: string, context: object) => Promise<LoadResult>;
 
 let selected: (filename: string) => boolean = () => false;
 let cache: TransformCache | undefined;
+let warnings: MessagePort | undefined;
 const options = { sourceType: 'module' } as const;
 
 export async function initialize(data: EsmHookData): Promise<void> {
   selected = fileMatcher(data.trace, data.cwd);
   cache = data.cacheDir ? new TransformCache(data.cacheDir) : undefined;
+  warnings = data.warnings;
 }
 
 export async function load(url: string, context: object, nextLoad: NextLoad): Promise<LoadResult> {
@@ -46,13 +51,14 @@ export async function load(url: string, context: object, nextLoad: NextLoad): Pr
     const source =
       typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source);
     const key = cache?.key(filename, source, options);
-    let code = key ? cache?.get(key)?.code : undefined;
-    if (code === undefined) {
+    let transformed = key ? cache?.get(key) : undefined;
+    if (transformed === undefined) {
       const out = loadInstrumenter().instrument(source, { filename, ...options });
-      code = out.code;
-      if (key) cache?.set(key, { code, warnings: out.warnings });
+      transformed = { code: out.code, warnings: out.warnings };
+      if (key) cache?.set(key, transformed);
     }
-    return { ...result, source: code };
+    for (const message of transformed.warnings) warnings?.postMessage(message);
+    return { ...result, source: transformed.code };
   } catch {
     // The module runs as written.
     return result;

@@ -133,12 +133,21 @@ function runtimeThreads(config: RuntimeConfig): number {
 
 /** Registers the ES module hooks (main thread only; see esmHooks.ts for workers). */
 function registerEsmHooks(config: RuntimeConfig): void {
-  const data: EsmHookData = { trace: config.trace, cwd: config.cwd, cacheDir: config.cacheDir };
+  // Made before capture is installed: the runtime's own channel is never recorded as a message.
+  const { port1, port2 } = new workerThreads.MessageChannel();
+  port1.on('message', (message: string) => recordEvent(EventType.warning, { message: String(message) }));
+  port1.unref();
+  const data: EsmHookData = {
+    trace: config.trace,
+    cwd: config.cwd,
+    cacheDir: config.cacheDir,
+    warnings: port2,
+  };
   // The loader thread gets NODE_OPTIONS too, so this preload runs there: a variable in the copy of
   // the environment it starts with (removed at once, the program never sees it) tells it to stay out.
   process.env[LOADER_ENV] = '1';
   try {
-    register(pathToFileURL(path.join(__dirname, 'esmHooks.mjs')), { data });
+    register(pathToFileURL(path.join(__dirname, 'esmHooks.mjs')), { data, transferList: [port2] });
   } finally {
     delete process.env[LOADER_ENV];
   }

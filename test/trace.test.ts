@@ -126,6 +126,7 @@ describe('cinescope record --trace on ES modules', () => {
       `export function area(w, h) { return w * h; }
 export const perimeter = (w, h) => 2 * (w + h);
 export class Box { constructor(w) { this.w = w; } grow(k) { this.w += k; return this.w; } }
+export function clash() { var g = 1; function g() {} return typeof g; }
 `,
     );
     writeFileSync(
@@ -149,6 +150,14 @@ console.log('spawned', w.threadId);
     expect(stats.threads).toBe(2);
     expect(stats.messages.sent).toBe(0);
     const rows = await calls(out);
+    // The loader thread's warnings reach the trace: clash() is left untraced, and says so.
+    const warnings = await queryTrace(
+      out,
+      `SELECT json_extract(payload, '$.message') AS message FROM events WHERE type = 18`,
+    );
+    expect(warnings.map((w) => w.message)).toEqual([
+      `${join(cwd, 'src', 'shapes.mjs')}:4:8: function 'clash' is not traced: it declares 'g' both as a function and as a var`,
+    ]);
     expect(rows.map((r) => [r.name, r.args, r.ret])).toEqual([
       ['Box', '[2]', null],
       ['area', '[3,4]', 12],
