@@ -22,6 +22,7 @@ export function formatSummary(
   if (stats.calls || stats.sites) {
     lines.push(`  calls        ${n(stats.calls)} calls of ${n(stats.sites)} traced functions and classes`);
   }
+  if (stats.stateChanges) lines.push(`  state        ${n(stats.stateChanges)} changes of traced objects`);
   lines.push(`  errors       ${n(stats.errors)}`);
   lines.push(
     `  dropped      ${n(stats.dropped)}${stats.dropped ? ' (events lost to full buffers; see the dropped events)' : ''}`,
