@@ -57,10 +57,10 @@ function cutPoint(s: string, n: number): number {
     : n;
 }
 
-/** Exact encoded size of s[0, n) as text (tag, length, payload). */
-function textSize(s: string, n: number): number {
+/** UTF-8 bytes of s[from, n), or -1 when it holds a lone surrogate (then it is written as UTF-16). */
+function utf8Length(s: string, from: number, n: number): number {
   let bytes = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const c = StringCharCodeAt(s, i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
@@ -68,8 +68,15 @@ function textSize(s: string, n: number): number {
     else if (isHighSurrogate(c) && i + 1 < n && isLowSurrogate(StringCharCodeAt(s, i + 1))) {
       bytes += 4;
       i++;
-    } else return 1 + varintSize(n) + 2 * n; // a lone surrogate: UTF-16
+    } else return -1;
   }
+  return bytes;
+}
+
+/** Exact encoded size of s[0, n) as text (tag, length, payload). */
+function textSize(s: string, n: number): number {
+  const bytes = utf8Length(s, 0, n);
+  if (bytes < 0) return 1 + varintSize(n) + 2 * n; // a lone surrogate: UTF-16
   // One byte per code unit only when every unit is ASCII.
   if (bytes === n && n <= FIXASCII_MAX) return 1 + n;
   return 1 + varintSize(bytes) + bytes;
@@ -242,17 +249,9 @@ export abstract class TextWriter {
 
   /** UTF-8, or UTF-16 when s[0, n) holds a lone surrogate; s[0, from) is known to be ASCII. */
   private wideText(s: string, n: number, from: number): boolean {
-    let bytes = from;
-    for (let i = from; i < n; i++) {
-      const c = StringCharCodeAt(s, i);
-      if (c < 0x80) bytes += 1;
-      else if (c < 0x800) bytes += 2;
-      else if (!isHighSurrogate(c) && !isLowSurrogate(c)) bytes += 3;
-      else if (isHighSurrogate(c) && i + 1 < n && isLowSurrogate(StringCharCodeAt(s, i + 1))) {
-        bytes += 4;
-        i++;
-      } else return this.utf16(s, n);
-    }
+    const wide = utf8Length(s, from, n);
+    if (wide < 0) return this.utf16(s, n);
+    const bytes = from + wide;
     if (this.pos + 1 + varintSize(bytes) + bytes > this.end) return false;
     const buf = this.bytes;
     buf[this.pos++] = Tag.utf8;
