@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, fmt, internalsPath, nowMs, printTable } from './lib.mjs';
 
-const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'tracing', 'overhead'];
+const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'tracing', 'overhead', 'timeline'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -126,6 +126,21 @@ function headlines(name, r) {
         ['overhead', 'http load: runtime rps / plain rps', x(r.http.runtime.rpsRatio), '>= 0.98x'],
         ['overhead', 'http load: cli rps / plain rps', x(r.http.cli.rpsRatio), ''],
       ];
+    case 'timeline':
+      return r.flatMap((t) => [
+        [
+          'timeline',
+          `${t.name}: view open / first render`,
+          `${fmt(t.openMs)} / ${fmt(t.firstRenderMs)} ms`,
+          '~1 s at 1M',
+        ],
+        [
+          'timeline',
+          `${t.name}: frame p50 / p95 panning`,
+          `${fmt(t.frameP50)} / ${fmt(t.frameP95)} ms`,
+          '<= 16 ms',
+        ],
+      ]);
   }
   return [];
 }

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { stateRuleProblem } from '../runtime/traceRules';
 import { UsageError } from './usage';
 
 export const CONFIG_FILE = 'cinescope.config.json';
@@ -44,6 +45,10 @@ export function readConfigFile(dir: string): ConfigFile {
     if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) {
       throw new UsageError(`${file}: "${key}" must be a list of strings.`);
     }
+  }
+  for (const rule of (config.state as string[] | undefined) ?? []) {
+    const problem = stateRuleProblem(rule);
+    if (problem) throw new UsageError(`${file}: ${problem}`);
   }
   if (
     config.overflow !== undefined &&

@@ -4,10 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { TraceError } from '../tracedb/errors';
+import { dap } from './dap';
 import { query, stats, timeline } from './inspect';
 import { instrumentTree } from './instrument';
 import { record } from './record';
 import { CliError, USAGE, UsageError } from './usage';
+import { view } from './view';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -47,6 +49,20 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(await query(oneFile(positionals, 'query'), values.sql, Boolean(values.json)));
       return 0;
     }
+    case 'view': {
+      const { values, positionals } = parse(rest, {
+        'no-open': { type: 'boolean' },
+        port: { type: 'string' },
+      });
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw new UsageError('--port must be a port number from 0 to 65535.');
+      }
+      return view(oneFile(positionals, 'view'), { open: !values['no-open'], port });
+    }
+    case 'dap':
+      if (rest.length) throw new UsageError('dap takes no arguments: it speaks DAP on stdin and stdout.');
+      return dap();
     case undefined:
     case 'help':
     case '--help':

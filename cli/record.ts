@@ -6,14 +6,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
-import { CONFIG_ENV } from '../runtime/config';
 import type { RuntimeConfig } from '../runtime/config';
+import { defaultCacheDir, defaultTraceName, runtimeLaunchEnv } from '../runtime/launchEnv';
 import { Collector } from '../tracedb/collector';
 import { TraceDb } from '../tracedb/traceDb';
 import { formatSummary } from './summary';
 import { readConfigFile } from './configFile';
+import { stateRuleProblem } from '../runtime/traceRules';
 import { CliError, UsageError } from './usage';
 
 export interface RecordOptions {
@@ -22,7 +23,7 @@ export interface RecordOptions {
   metricsIntervalMs?: number;
   /** Globs of files whose functions are traced (relative to the current directory). */
   trace?: string[];
-  /** Classes (names or globs) whose instances' state is recorded around each method. */
+  /** Classes (names, globs, `extends:NAME`) whose instances' state is recorded around each method. */
   state?: string[];
   /** Reducer functions (names or globs) whose state is recorded call by call. */
   reducers?: string[];
@@ -45,6 +46,10 @@ export async function record(commandLine: RecordOptions): Promise<number> {
     overflow: commandLine.overflow ?? file.overflow,
     metricsIntervalMs: commandLine.metricsIntervalMs ?? file.metricsIntervalMs,
   };
+  for (const rule of commandLine.state ?? []) {
+    const problem = stateRuleProblem(rule);
+    if (problem) throw new UsageError(problem);
+  }
   const [command, ...args] = options.command;
   if (!command)
     throw new UsageError(
@@ -72,13 +77,9 @@ export async function record(commandLine: RecordOptions): Promise<number> {
     state: options.state ?? [],
     reducers: options.reducers ?? [],
     cwd: process.cwd(),
-    cacheDir: defaultCacheDir(),
+    cacheDir: defaultCacheDir(process.cwd()),
   };
-  const env = {
-    ...process.env,
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${quoteOption(preload)}`.trim(),
-    [CONFIG_ENV]: JSON.stringify(config),
-  };
+  const env = runtimeLaunchEnv(process.env, preload, config);
 
   const started = Date.now();
   let exit: Awaited<ReturnType<typeof run>>;
@@ -154,24 +155,6 @@ function findOnPath(command: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** NODE_OPTIONS splits on spaces; quote the path so folders with spaces work. */
-function quoteOption(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** Instrumented files are cached where build tools cache: node_modules/.cache when there is one. */
-function defaultCacheDir(): string {
-  const modules = path.join(process.cwd(), 'node_modules');
-  return existsSync(modules)
-    ? path.join(modules, '.cache', 'cinescope')
-    : path.join(tmpdir(), 'cinescope-cache');
-}
-
-function defaultTraceName(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `cinescope-${stamp}.cinescope`;
 }
 
 function signalNumber(signal: string): number | undefined {

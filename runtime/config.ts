@@ -25,7 +25,7 @@ export interface RuntimeConfig {
   limits: Partial<EncodeLimits>;
   /** Globs of files to instrument with function tracing (relative to `cwd`). */
   trace: string[];
-  /** Names (or globs of names) of the classes whose instances' state is recorded around each method. */
+  /** Classes whose instances' state is recorded around each method: names, globs of names, `extends:NAME`. */
   state: string[];
   /** Names (or globs) of reducer functions `(state, action) => newState` whose state is recorded. */
   reducers: string[];

@@ -99,6 +99,8 @@ export const EventType = {
   resume: 24,
   /** A snapshot of a traced object's own state before or after one of its methods (`parent` = the call). */
   state: 25,
+  /** A trace point's line ran: the values of the variables in scope there (`parent` = the enclosing call). */
+  tracePointHit: 26,
 } as const;
 
 export type EventTypeName = keyof typeof EventType;
@@ -252,6 +254,21 @@ export interface StatePayload {
   objectId: number;
   className: string;
   value: unknown;
+}
+export interface TracePointHitPayload {
+  /** The trace point's id, given by the debug adapter and stable for its session. */
+  id: number;
+  /** The file and 1-based line as the user set them. */
+  file: string;
+  line: number;
+  /** Every variable in scope at the line, by name (locals, then closure variables). */
+  vars: Record<string, unknown>;
+  /** `this` at the line, when the line is inside a function that has its own `this`. */
+  this?: unknown;
+  /** Variables in their temporal dead zone at this hit: declared but not yet initialised. */
+  tdz?: string[];
+  /** How the hit was recorded: an inserted probe, or the slower conditional-breakpoint fallback. */
+  via: 'probe' | 'breakpoint';
 }
 export interface MarkPayload {
   name: string;

@@ -13,7 +13,8 @@ import type { RuntimeConfig } from './config';
 import { EventType } from './eventSchema';
 import type { ProcessStartPayload } from './eventSchema';
 import { installProbes } from './probes';
-import { classMatcher } from './traceRules';
+import { installControl } from './control';
+import { classMatcher, stateSelector } from './traceRules';
 import { Recorder, recordEvent, setRecorder } from './recorder';
 import { RingWriter, createRingBuffer } from './ring';
 import { Control, CONTROL_BYTES } from './drainProtocol';
@@ -46,7 +47,9 @@ function start(): void {
   else startWorkerThread(config);
   g[PUBLIC_API] = recordEvent;
   // Always: code instrumented offline (`cinescope instrument`) finds its probes here too.
-  installProbes(recordEvent, classMatcher(config.state), classMatcher(config.reducers));
+  const probes = installProbes(recordEvent, stateSelector(config.state), classMatcher(config.reducers));
+  // Trace points and switches a debugger flips while the program runs (adapter/tracePoints.ts).
+  installControl(recordEvent, probes);
   syncBuiltinESMExports();
   if (config.trace.length > 0)
     loadHookBundle().installLoadHook(config.trace, config.cwd, config.cacheDir, recordEvent);

@@ -7,7 +7,9 @@ import { EventType } from './eventSchema';
 import type { CallPayload, ReturnPayload, SiteTablePayload, StatePayload, ThrowPayload } from './eventSchema';
 import type { ModuleProbes, ProbeRegistry, Site } from './instrument/probeApi';
 import { PROBES_KEY } from './instrument/probeApi';
+import { AncestrySelector } from './classAncestry';
 import type { recordEvent } from './recorder';
+import type { StateSelector } from './traceRules';
 
 /** How probes record: the runtime's `recordEvent` (passed in: this file is bundled separately). */
 export type RecordEvent = typeof recordEvent;
@@ -18,15 +20,23 @@ const STATEFUL_KINDS = new Set(['method', 'getter', 'setter', 'constructor']);
 
 export class ThreadProbes implements ProbeRegistry {
   /**
-   * `isStateful(className)` selects the classes whose instances' state is snapshotted before and
-   * after each of their methods; `isReducer(name)` the functions `(state, action) => newState`
-   * whose first argument and result are snapshotted as one evolving state.
+   * `state` selects the classes whose instances' state is snapshotted before and after each of their
+   * methods (classes marked `@cinescope-state` in their source always are); `isReducer(name)` the
+   * functions `(state, action) => newState` whose first argument and result are snapshotted as one
+   * evolving state.
    */
   constructor(
     private readonly record: RecordEvent,
-    private readonly isStateful: (className: string) => boolean = () => false,
+    private readonly state: StateSelector = NO_STATE,
     private readonly isReducer: (name: string) => boolean = () => false,
-  ) {}
+  ) {
+    this.ancestry = state.byAncestor ? new AncestrySelector(state.byAncestor) : null;
+  }
+
+  /** `extends:` rules, decided per object at call time; null when there are none. */
+  private readonly ancestry: AncestrySelector | null;
+  /** Class members that `extends:` rules may select (global id → the member's class name). */
+  private readonly ancestrySites = new Map<number, string>();
 
   /** Reducer sites (global id → state id, name); reducer calls in progress. */
   private readonly reducerSites = new Map<number, { objectId: number; name: string }>();
@@ -40,6 +50,8 @@ export class ThreadProbes implements ProbeRegistry {
   private readonly stateOf = new Map<number, { object: object; objectId: number; className: string }>();
 
   private nextSite = 1;
+  /** Every module whose probes are installed on this thread, for switching sites while running. */
+  readonly modules: { file: string; sites: readonly Site[]; on: Uint8Array }[] = [];
   /** Open calls, innermost last, with the site of each. */
   private readonly calls: number[] = [];
   private readonly callSites: number[] = [];
@@ -57,8 +69,10 @@ export class ThreadProbes implements ProbeRegistry {
     }
     for (const site of sites) {
       const className = site.className ?? '';
-      if (className && STATEFUL_KINDS.has(site.kind) && this.isStateful(className)) {
+      if (className && STATEFUL_KINDS.has(site.kind) && (site.stateMarked || this.state.byName(className))) {
         this.statefulSites.set(base + site.index, className);
+      } else if (this.ancestry && STATEFUL_KINDS.has(site.kind) && site.className !== undefined) {
+        this.ancestrySites.set(base + site.index, className);
       } else if (
         site.name &&
         site.kind !== 'class' &&
@@ -70,6 +84,7 @@ export class ThreadProbes implements ProbeRegistry {
     }
     // Files are instrumented only when a rule selected them, so every site starts enabled.
     const on = new Uint8Array(sites.length).fill(1);
+    this.modules.push({ file, sites, on });
     return {
       on,
       enter: (site, self, args) => this.enter(base + site, self, args),
@@ -81,6 +96,11 @@ export class ThreadProbes implements ProbeRegistry {
     };
   }
 
+  /** The innermost call now running on this thread, 0 when none is recorded. */
+  currentCall(): number {
+    return this.calls.length ? this.calls[this.calls.length - 1] : 0;
+  }
+
   private enter(site: number, self: unknown, args: unknown[]): number {
     const parent = this.calls.length ? this.calls[this.calls.length - 1] : 0;
     const payload: CallPayload = { args };
@@ -88,7 +108,13 @@ export class ThreadProbes implements ProbeRegistry {
     if (callId !== 0) {
       this.calls.push(callId);
       this.callSites.push(site);
-      const className = this.statefulSites.get(site);
+      let className = this.statefulSites.get(site);
+      if (className === undefined && this.ancestry !== null) {
+        // Inherited methods count too: the object's class decides, not the method's.
+        const member = this.ancestrySites.get(site);
+        const selected = member === undefined ? null : this.ancestry.select(self);
+        if (selected !== null) className = selected || member;
+      }
       if (className !== undefined && typeof self === 'object' && self !== null) {
         let objectId = this.objectIds.get(self);
         if (objectId === undefined) this.objectIds.set(self, (objectId = this.nextObjectId++));
@@ -186,13 +212,15 @@ export class ThreadProbes implements ProbeRegistry {
 
 const MAX_SUSPENDED = 65536;
 
+const NO_STATE: StateSelector = { byName: () => false, byAncestor: null };
+
 /** Installs this thread's probe registry where instrumented code looks for it. */
 export function installProbes(
   record: RecordEvent,
-  isStateful?: (className: string) => boolean,
+  state?: StateSelector,
   isReducer?: (name: string) => boolean,
 ): ThreadProbes {
-  const probes = new ThreadProbes(record, isStateful, isReducer);
+  const probes = new ThreadProbes(record, state, isReducer);
   (globalThis as Record<symbol, unknown>)[Symbol.for(PROBES_KEY)] = probes;
   return probes;
 }

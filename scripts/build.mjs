@@ -1,7 +1,7 @@
 // Builds the bundles: the runtime (preload + drain worker + public mark module), the CLI and the
 // extension. One command, no watch mode: `npm run build`.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,22 @@ await Promise.all([
     entryPoints: { extension: join(root, 'extension/extension.ts') },
     outdir: join(root, 'dist'),
   }),
+  // The timeline page: one script for the webview and `cinescope view`, no Node, no imports.
+  build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: 'linked',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { timeline: join(root, 'webview/page/main.ts') },
+    outdir: join(root, 'dist/webview'),
+  }),
 ]);
+copyFileSync(join(root, 'webview/timeline.css'), join(root, 'dist/webview/timeline.css'));
+// The extension's gutter icons; the packaged extension ships dist/ only.
+cpSync(join(root, 'extension/media'), join(root, 'dist/media'), { recursive: true });
 for (const dir of ['dist', 'dist/bench']) {
   copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(root, dir, 'sql-wasm.wasm'));
 }

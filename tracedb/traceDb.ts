@@ -33,11 +33,14 @@ import * as S from './schema';
 import { loadSqlJs } from './sqlite';
 import * as C from './callQueries';
 import type { CallRow, StateRow } from './callQueries';
+import { TRACE_POINT_HITS_SQL, toTracePointHitRow } from './tracePointQueries';
+import type { TracePointHitRow } from './tracePointQueries';
 import type { TraceEvent } from './traceEvent';
 
 export type { ErrorRow, EventRow, MessageLink, ProcessNode, ThreadNode } from './queries';
 export type { QueryResult } from './readOnly';
 export type { CallRow, StateRow } from './callQueries';
+export type { TracePointHitRow } from './tracePointQueries';
 
 export interface TraceStats {
   /** The trace file version (TRACE_FILE_VERSION when it was written by this Cinescope). */
@@ -252,6 +255,14 @@ export class TraceDb {
   /** Who changed `path` (or anything below it) of one traced object. */
   whoChanged(pid: number, tid: number, objectId: number, path: string): StateRow[] {
     return this.all(C.WHO_CHANGED_SQL, [pid, tid, objectId, path, path, path, path]).map(toStateRow);
+  }
+
+  /** Hits of trace points, in time order: all of them, or those of one file and/or line. */
+  tracePointHits(opts: { file?: string; line?: number; limit?: number } = {}): TracePointHitRow[] {
+    const file = opts.file ?? null;
+    const line = opts.line ?? null;
+    const rows = this.all(TRACE_POINT_HITS_SQL, [file, file, line, line, opts.limit ?? DEFAULT_EVENT_LIMIT]);
+    return rows.map(toTracePointHitRow);
   }
 
   stats(): TraceStats {

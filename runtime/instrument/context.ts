@@ -20,6 +20,8 @@ export interface FunctionContext {
 export interface ClassContext {
   readonly name: string;
   readonly derived: boolean;
+  /** The class carries the `@cinescope-state` marker (`stateMarker.ts`). */
+  readonly stateMarked: boolean;
 }
 
 /** The context of code that is not wrapped: the top level, field initializers, skipped functions. */

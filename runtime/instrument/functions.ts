@@ -120,6 +120,7 @@ export function visitFunction(v: Visitor, node: FunctionNode, parent: t.Node | n
     generator: !!node.generator,
     static: !!member?.static,
     ...(member ? { className } : {}),
+    ...(member && v.cls?.stateMarked ? { stateMarked: true as const } : {}),
   };
   const body = node.body;
   let block: BlockBody | t.Expression = body as t.Expression;
@@ -147,6 +148,7 @@ export function visitClass(v: Visitor, node: t.Class, parent: t.Node | null, key
   );
   const { line, column } = node.loc!.start;
   const arity = ctor ? arityOf(ctor.params) : 0;
+  const stateMarked = v.stateMarkers.marks(node.start!);
   v.sites.add({
     kind: 'class',
     name,
@@ -157,12 +159,13 @@ export function visitClass(v: Visitor, node: t.Class, parent: t.Node | null, key
     async: false,
     generator: false,
     static: false,
+    ...(stateMarked ? { stateMarked: true as const } : {}),
   });
   if (node.type === 'ClassDeclaration' && node.id && v.fn === v.program) v.topLevelNames.add(node.id.name);
   // The heritage and computed keys belong to the enclosing code.
   if (node.superClass) v.visit(node.superClass, node, 'superClass');
   const outerClass = v.cls;
-  v.cls = { name, derived: !!node.superClass };
+  v.cls = { name, derived: !!node.superClass, stateMarked };
   for (const member of node.body.body) v.visit(member, node.body, 'body');
   v.cls = outerClass;
 }
@@ -198,6 +201,7 @@ export function visitStaticBlock(v: Visitor, node: t.StaticBlock): void {
     generator: false,
     static: true,
     className: v.cls?.name ?? '',
+    ...(v.cls?.stateMarked ? { stateMarked: true as const } : {}),
   };
   const outer = v.fn;
   v.fn = wrapBody(v, node, site, body, false);

@@ -15,6 +15,7 @@ import { INSTRUMENTED_MARKER } from './probeApi';
 import type { Site } from './probeApi';
 import { freshIds, moduleFooter, moduleHeader } from './snippets';
 import { insertionMap } from './sourceMap';
+import { StateMarkers } from './stateMarker';
 import type { SourceMapV3 } from './sourceMap';
 import { Visitor } from './visitor';
 
@@ -76,16 +77,16 @@ function untouched(source: string, status: InstrumentStatus, warnings: string[] 
 export function instrument(source: string, options: InstrumentOptions): InstrumentResult {
   const { filename } = options;
   if (isInstrumented(source)) return untouched(source, 'alreadyInstrumented');
-  let program;
+  let file;
   try {
-    program = parse(source, {
+    file = parse(source, {
       sourceType: options.sourceType ?? 'unambiguous',
       sourceFilename: filename,
       allowReturnOutsideFunction: true,
       allowNewTargetOutsideFunction: true,
       errorRecovery: false,
       attachComment: false,
-    }).program;
+    });
   } catch (error) {
     const { message, loc } = error as { message: string; loc?: { line: number; column: number } };
     const where = loc ? ` (line ${loc.line}, column ${loc.column + 1})` : '';
@@ -95,7 +96,7 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
     ]);
   }
   try {
-    return splice(source, program, options);
+    return splice(source, file, options);
   } catch (error) {
     // A bug of ours must not stop the user's program: it runs as it was.
     const reason = error instanceof Error ? error.message : String(error);
@@ -105,13 +106,15 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
 
 function splice(
   source: string,
-  program: ReturnType<typeof parse>['program'],
+  file: ReturnType<typeof parse>,
   options: InstrumentOptions,
 ): InstrumentResult {
   const { filename } = options;
+  const { program } = file;
   const ids = freshIds(source);
   const ms = new MagicString(source);
-  const visitor = new Visitor(source, ms, ids, filename, options.captureThrows ?? true);
+  const markers = new StateMarkers(file.comments, source);
+  const visitor = new Visitor(source, ms, ids, filename, options.captureThrows ?? true, markers);
   visitor.visit(program, null, 'program');
 
   const start = prologueEnd(source);

@@ -3,7 +3,7 @@
  *
  * Every instrumented module finds one object at load time and talks to nothing else:
  *
- *   /*cinescope:instrumented v1*\/var __cs=__csm();        // first statement (after directives)
+ *   /*cinescope:instrumented v2*\/var __cs=__csm();        // first statement (after directives)
  *   …                                                     // the module, on its own lines
  *   var __csr;function __csm(){                           // added after the last line, hoisted
  *     return __csr || (__csr = globalThis[Symbol.for('cinescope.probes')].module(file, sites));
@@ -44,9 +44,9 @@ export const PROBES_KEY = 'cinescope.probes';
 /**
  * The first text of every instrumented file (after a hashbang line and a BOM): code that starts with
  * `/*cinescope:instrumented` is never instrumented again. Bump the version when the generated code's
- * shape changes.
+ * shape or its site table changes: the transform cache is keyed by it.
  */
-export const INSTRUMENTED_MARKER = '/*cinescope:instrumented v1*/';
+export const INSTRUMENTED_MARKER = '/*cinescope:instrumented v2*/';
 
 /** What a site is: one per function-like (by form) and one per class. */
 export type SiteKind =
@@ -76,6 +76,11 @@ export interface Site {
   static: boolean;
   /** The enclosing class's name, for class members ('' for an anonymous class). */
   className?: string;
+  /**
+   * The class carries the `@cinescope-state` marker (a comment just before it): its instances'
+   * state is recorded around each of its methods, whatever the rules. Set on the class and its members.
+   */
+  stateMarked?: true;
 }
 
 /** Installed by the runtime at `globalThis[Symbol.for(PROBES_KEY)]`. */

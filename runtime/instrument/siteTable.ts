@@ -66,6 +66,7 @@ export class SiteTable {
       static: site.static,
     };
     if (site.className !== undefined) entry.className = site.className;
+    if (site.stateMarked) entry.stateMarked = true;
     this.sites.push(entry);
     return index;
   }

@@ -12,6 +12,7 @@ import type * as t from '@babel/types';
 import type MagicString from 'magic-string';
 import { visitClass, visitField, visitFunction, visitStaticBlock } from './functions';
 import { SiteTable } from './siteTable';
+import type { StateMarkers } from './stateMarker';
 import type { Insertion } from './sourceMap';
 import { VISITOR_KEYS } from './visitorKeys';
 import type { Ids } from './snippets';
@@ -48,6 +49,7 @@ export class Visitor {
     readonly ids: Ids,
     readonly filename: string,
     readonly captureThrows: boolean,
+    readonly stateMarkers: StateMarkers,
   ) {}
 
   visit(node: t.Node, parent: t.Node | null, key: string): void {

@@ -70,6 +70,43 @@ describe('site table', () => {
     runInNewContext(code, { [Symbol.for('cinescope.probes')]: registry });
     expect(registered).toEqual(['/x/f.js', sites]);
   });
+
+  it('flags the classes marked @cinescope-state, and their members, wherever the comment may go', () => {
+    const source = `/** @cinescope-state */
+class A { m() {} get g() { return 1; } static { } }
+/* @cinescope-state */ export class B { m() {} }
+/** @cinescope-state */ export default class { m() {} }
+// @cinescope-state
+const C = class { m() {} };
+/** @cinescope-state */
+module.exports.D = class { m() {} };
+/** @cinescope-state */ f();
+class NotE { m() {} }
+/** @cinescope-stateful */ class NotF { m() {} }
+/** @cinescope-state */ class G { inner() { return class NotH { m() {} }; } }
+`;
+    const { sites } = instrument(source, { filename: 'marked.mjs' });
+    const marked = sites.filter((s) => s.stateMarked).map((s) => `${s.kind} ${s.name}`);
+    expect(marked).toEqual([
+      'class A',
+      'method m',
+      'getter get g',
+      'staticBlock static',
+      'class B',
+      'method m',
+      'class default',
+      'method m',
+      'class C',
+      'method m',
+      'class module.exports.D',
+      'method m',
+      'class G',
+      'method inner',
+    ]);
+    expect(
+      sites.filter((s) => /Not/.test(s.name) || s.className?.startsWith('Not')).some((s) => s.stateMarked),
+    ).toBe(false);
+  });
 });
 
 /** A minimal probes object with every flag off. */

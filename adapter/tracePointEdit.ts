@@ -1,0 +1,334 @@
+/**
+ * The live edit behind trace points: given a script's source (as V8 holds it) and the lines to
+ * trace, the same source with a probe inserted before the first statement of each line, on that
+ * line, so that no line number and no stack trace changes. Each probe passes every variable in
+ * scope there to the runtime (`runtime/tracePoints.ts`), plus `this`.
+ *
+ * Which variables: those of the probe's own function (locals, parameters, block variables), and of
+ * enclosing functions and the module those that some inner function already references. The
+ * others are not kept by V8 once their function returns (not context-allocated), and a probe that
+ * read one would make V8 keep existing closures on the old code (see ../shared/TRACEPOINTS.md):
+ * such a variable could not be read anyway.
+ *
+ * Temporal dead zone: a `let`/`const`/`class`/import binding that may not be initialised when the
+ * line runs (declared later, in an enclosing function, in a `switch`) is read inside its own `try`,
+ * and a read that throws passes the runtime's `tdz` marker instead of a value.
+ *
+ * Lines at the top level of a script (run once, and refused by V8 for ES modules) get no probe:
+ * they are traced by a conditional breakpoint, whose condition this module also writes.
+ */
+import { parse } from '@babel/parser';
+import type { ParseResult } from '@babel/parser';
+import _traverse from '@babel/traverse';
+import type { Binding, NodePath, Scope } from '@babel/traverse';
+import type { File, Statement } from '@babel/types';
+
+// @babel/traverse is CommonJS with a `default` export; bundlers and Node's ESM loader differ.
+const traverse = ((_traverse as unknown as { default?: typeof _traverse }).default ?? _traverse) as typeof _traverse;
+
+/** Must match `TRACE_POINTS_KEY` of runtime/tracePoints.ts (the adapter does not import runtime/). */
+export const TRACE_POINTS_SYMBOL = 'cinescope.tracePoints';
+
+export interface TracePointRequest {
+  id: number;
+  /** 1-based line in the script's source. */
+  line: number;
+}
+
+/** Where and how one trace point is inserted. */
+export type PlannedTracePoint = {
+  id: number;
+  /** The line asked for. */
+  line: number;
+  /** The line of the statement the point is on (the next statement when none starts on `line`). */
+  statementLine: number;
+  /** 0-based column of that statement in the source. */
+  column: number;
+  /** Names of the variables recorded, `this` aside. */
+  vars: string[];
+  /** A breakpoint condition that records the same values and never pauses (the fallback). */
+  condition: string;
+} & (
+  | { kind: 'probe' }
+  /** Top-level code: only a breakpoint can trace it; `reason` says why, for the user. */
+  | { kind: 'topLevel'; reason: string }
+);
+
+export type TracePointPlan =
+  | {
+      type: 'ok';
+      /** The edited source; equal to the input when no point got a probe. */
+      source: string;
+      points: PlannedTracePoint[];
+      /** Requests that have no statement on or after their line, with a sentence each. */
+      missing: { id: number; line: number; reason: string }[];
+    }
+  | { type: 'unparsable'; reason: string };
+
+interface Found {
+  path: NodePath<Statement>;
+  line: number;
+}
+
+/** Plans and writes the probes of `requests` into `source`. Never throws. */
+export function planTracePoints(
+  source: string,
+  requests: readonly TracePointRequest[],
+  options: { isModule: boolean },
+): TracePointPlan {
+  let ast: ParseResult<File>;
+  try {
+    ast = parse(source, {
+      sourceType: options.isModule ? 'module' : 'script',
+      allowReturnOutsideFunction: !options.isModule,
+      allowNewTargetOutsideFunction: true,
+      allowAwaitOutsideFunction: options.isModule,
+      errorRecovery: false,
+      attachComment: false,
+    });
+  } catch (error) {
+    return { type: 'unparsable', reason: `The script cannot be parsed: ${(error as Error).message}.` };
+  }
+  try {
+    return write(source, ast, requests, options.isModule);
+  } catch (error) {
+    return { type: 'unparsable', reason: `The trace points cannot be placed: ${(error as Error).message}.` };
+  }
+}
+
+function write(
+  source: string,
+  ast: ParseResult<File>,
+  requests: readonly TracePointRequest[],
+  isModule: boolean,
+): TracePointPlan {
+  const statements = traceableStatements(ast);
+  const names = freshNames(source);
+  const insertions: { at: number; text: string; order: number }[] = [];
+  const points: PlannedTracePoint[] = [];
+  const missing: { id: number; line: number; reason: string }[] = [];
+  for (const request of requests) {
+    const found = statementAt(statements, request.line);
+    if (!found) {
+      missing.push({
+        id: request.id,
+        line: request.line,
+        reason: `No statement starts on or after line ${request.line}.`,
+      });
+      continue;
+    }
+    const { path } = found;
+    // The scope around the statement, not its own (a `for (let i…)` or a function declaration).
+    const scope = path.parentPath!.scope;
+    const start = path.node.start!;
+    const column = path.node.loc!.start.column;
+    const reads = variablesAt(scope, path.node.start!);
+    const self = thisAt(path);
+    const condition = breakpointCondition(request.id, reads, self, names);
+    const base = { id: request.id, line: request.line, statementLine: found.line, column, vars: reads.map((r) => r.name), condition };
+    if (!scope.getFunctionParent()) {
+      const reason = isModule
+        ? 'Top-level code of an ES module cannot be edited while it runs: traced by a conditional breakpoint (~100 µs a hit).'
+        : 'Top-level code runs once: traced by a conditional breakpoint (~100 µs a hit).';
+      points.push({ ...base, kind: 'topLevel', reason });
+      continue;
+    }
+    const probe = probeText(request.id, reads, self, names);
+    // A single statement as the body of if/for/while gets braces, so the probe runs only with it.
+    const bare = path.key === 'body' || path.key === 'consequent' || path.key === 'alternate';
+    if (bare && path.listKey === undefined) {
+      insertions.push({ at: start, text: `{${probe}`, order: 0 });
+      insertions.push({ at: path.node.end!, text: '}', order: 1 });
+    } else {
+      insertions.push({ at: start, text: probe, order: 0 });
+    }
+    points.push({ ...base, kind: 'probe' });
+  }
+  // From the end, so positions stay valid; at one position closing braces before new probes.
+  insertions.sort((a, b) => b.at - a.at || a.order - b.order);
+  let edited = source;
+  for (const { at, text } of insertions) edited = edited.slice(0, at) + text + edited.slice(at);
+  return { type: 'ok', source: edited, points, missing };
+}
+
+/** Every statement a probe can precede, in source order. */
+function traceableStatements(ast: ParseResult<File>): Found[] {
+  const found: Found[] = [];
+  traverse(ast, {
+    Statement(path) {
+      const inList = path.listKey === 'body' || path.listKey === 'consequent';
+      const bareBody =
+        path.listKey === undefined &&
+        (path.key === 'body' || path.key === 'consequent' || path.key === 'alternate') &&
+        (path.parentPath?.isLoop() || path.parentPath?.isIfStatement() || path.parentPath?.isLabeledStatement());
+      // A labelled statement's body keeps its label: the probe goes before the label instead.
+      if (path.parentPath?.isLabeledStatement()) return;
+      if ((inList || bareBody) && path.node.loc) found.push({ path, line: path.node.loc.start.line });
+    },
+  });
+  return found.sort((a, b) => a.path.node.start! - b.path.node.start!);
+}
+
+/** The first statement starting on `line`, else the next one after it. */
+function statementAt(statements: readonly Found[], line: number): Found | undefined {
+  return statements.find((s) => s.line === line) ?? statements.find((s) => s.line > line);
+}
+
+interface Read {
+  name: string;
+  /** May throw when read (temporal dead zone): read inside its own `try`. */
+  guarded: boolean;
+}
+
+/** The variables a probe at `position` in `inner` reads, innermost scope first. */
+function variablesAt(inner: Scope, position: number): Read[] {
+  const reads: Read[] = [];
+  const seen = new Set<string>();
+  const probeFunction = functionOf(inner);
+  for (let scope: Scope | undefined = inner; scope; scope = scope.parent) {
+    const owner = functionOf(scope);
+    for (const [name, binding] of Object.entries(scope.bindings)) {
+      if (seen.has(name) || name === 'arguments') continue;
+      seen.add(name);
+      if (isCode(binding)) continue;
+      const local = owner === probeFunction;
+      if (!local && !capturedByInnerFunction(binding, owner)) continue;
+      if (!namedClassKeepsItself(binding, inner)) continue;
+      reads.push({ name, guarded: mayBeUninitialised(binding, local, position) });
+    }
+  }
+  return reads;
+}
+
+/**
+ * Bindings that hold code or a module rather than the program's state: declared functions and
+ * classes, imports, constants bound to a function, a class or `require(…)`. Recording them at every
+ * hit would cost time (a module object is big) and show nothing that changes.
+ */
+function isCode(binding: Binding): boolean {
+  if (binding.kind === 'hoisted' || binding.kind === 'module') return true;
+  const declaration = binding.path;
+  if (declaration.isClassDeclaration()) return true;
+  if (!declaration.isVariableDeclarator() || !binding.constant) return false;
+  let init = declaration.node.init;
+  while (init && (init.type === 'MemberExpression' || init.type === 'AwaitExpression')) {
+    init = init.type === 'MemberExpression' ? init.object : init.argument;
+  }
+  if (!init) return false;
+  if (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression' || init.type === 'ClassExpression') {
+    return true;
+  }
+  return (
+    (init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') ||
+    (init.type === 'CallExpression' && init.callee.type === 'Import')
+  );
+}
+
+/** The function scope a scope belongs to; the program scope for top-level code. */
+function functionOf(scope: Scope): Scope {
+  return scope.getFunctionParent() ?? scope.getProgramParent();
+}
+
+/** Whether a function nested in `owner` references the binding: only then does V8 keep it. */
+function capturedByInnerFunction(binding: Binding, owner: Scope): boolean {
+  const uses: NodePath[] = [...binding.referencePaths, ...binding.constantViolations];
+  return uses.some((use) => functionOf(use.scope) !== owner);
+}
+
+/**
+ * Inside a class declaration, its name refers to the class's own inner binding (V8), which V8
+ * keeps only when code in the class body already uses it: otherwise reading it from a probe
+ * would leave the methods on their old code.
+ */
+function namedClassKeepsItself(binding: Binding, inner: Scope): boolean {
+  const declaration = binding.path;
+  if (!declaration.isClassDeclaration()) return true;
+  const classNode = declaration.node;
+  let insideClass = false;
+  for (let s: Scope | undefined = inner; s; s = s.parent) if (s.path.node === classNode) insideClass = true;
+  if (!insideClass) return true;
+  return binding.referencePaths.some((use) => use.findParent((p) => p.node === classNode) !== null);
+}
+
+function mayBeUninitialised(binding: Binding, local: boolean, position: number): boolean {
+  const lexical = binding.kind === 'let' || binding.kind === 'const' || binding.kind === 'module';
+  const classBinding = binding.path.isClassDeclaration() || binding.path.isClassExpression();
+  if (!lexical && !classBinding) return false;
+  if (binding.kind === 'module' || !local) return true;
+  // Declared earlier in the same function and not in a switch: initialised by the time the line runs.
+  const declaration = binding.path.isVariableDeclarator() ? binding.path.parentPath! : binding.path;
+  if (declaration.node.end == null || declaration.node.end > position) return true;
+  return binding.scope.path.isSwitchStatement();
+}
+
+type SelfRead = 'none' | 'plain' | 'guarded';
+
+/** Whether `this` is worth recording at `path`, and whether it may be uninitialised (before `super()`). */
+function thisAt(path: NodePath): SelfRead {
+  const owner = path.findParent(
+    (p) => (p.isFunction() && !p.isArrowFunctionExpression()) || p.isStaticBlock() || p.isClassProperty() || p.isClassPrivateProperty(),
+  );
+  if (!owner) return 'none';
+  if (owner.isClassMethod() && owner.node.kind === 'constructor') {
+    const classPath = owner.findParent((p) => p.isClass());
+    if (classPath?.isClass() && classPath.node.superClass) return 'guarded';
+  }
+  return 'plain';
+}
+
+/** Names for the probe's own variables that no text of the source uses. */
+function freshNames(source: string): { runtime: string; value: string } {
+  let suffix = '';
+  for (let n = 1; source.includes(`__cst${suffix}`); n++) suffix = String(n);
+  return { runtime: `__cst${suffix}`, value: `__cst${suffix}v` };
+}
+
+function key(name: string): string {
+  return JSON.stringify(name);
+}
+
+/** The probe inserted before a statement: one line, never throws, one flag read when off. */
+function probeText(id: number, reads: readonly Read[], self: SelfRead, names: { runtime: string; value: string }): string {
+  const t = names.runtime;
+  const guardedReads = reads.filter((r) => r.guarded);
+  let setup = '';
+  const fields: string[] = [];
+  guardedReads.forEach((read, i) => {
+    setup += `let ${names.value}${i};try{${names.value}${i}=${read.name}}catch{${names.value}${i}=${t}.tdz}`;
+  });
+  let i = 0;
+  for (const read of reads) fields.push(read.guarded ? `[${key(read.name)}]:${names.value}${i++}` : read.name);
+  let selfArg = '';
+  if (self === 'plain') selfArg = ',this';
+  if (self === 'guarded') {
+    setup += `let ${names.value}t;try{${names.value}t=this}catch{}`;
+    selfArg = `,${names.value}t`;
+  }
+  const hit = guardedReads.length > 0 ? 'hitTdz' : 'hit';
+  return (
+    `try{const ${t}=globalThis[Symbol.for(${key(TRACE_POINTS_SYMBOL)})];` +
+    `if(${t}.on[${id}]===1){${setup}${t}.${hit}(${id},{${fields.join(',')}}${selfArg})}}catch{}`
+  );
+}
+
+/**
+ * The condition of the fallback breakpoint: records through the runtime's `bp` and is false, so
+ * the program never pauses. When the runtime is absent it is just false.
+ */
+function breakpointCondition(
+  id: number,
+  reads: readonly Read[],
+  self: SelfRead,
+  names: { runtime: string; value: string },
+): string {
+  const t = names.runtime;
+  const v = names.value;
+  let body = `const ${t}=globalThis[Symbol.for(${key(TRACE_POINTS_SYMBOL)})];if(!${t})return false;const ${v}={};`;
+  for (const read of reads) body += `try{${v}[${key(read.name)}]=${read.name}}catch{${v}[${key(read.name)}]=${t}.tdz}`;
+  let selfArg = '';
+  if (self !== 'none') {
+    body += `let ${v}t;try{${v}t=this}catch{}`;
+    selfArg = `,${v}t`;
+  }
+  return `(()=>{try{${body}return ${t}.bp(${id},${v}${selfArg})}catch{return false}})()`;
+}

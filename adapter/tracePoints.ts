@@ -1,0 +1,306 @@
+/**
+ * Trace points: lines whose variables are recorded every time they run, without pausing, switched
+ * on and off while the program runs (`cinescope/setTracePoints`).
+ *
+ * How a point records, fastest first:
+ * - 'probe': the first new trace point of a script triggers one batched live edit
+ *   (`Debugger.setScriptSource`) that inserts a probe before the line's statement, on that line
+ *   (`tracePointEdit.ts`); the probe calls the runtime (`runtime/tracePoints.ts`), well under a
+ *   microsecond a hit. Switching a point off, or on again, flips its flag in the runtime through
+ *   `Runtime.evaluate`: no edit, no stall. Only a new point needs another edit.
+ * - 'breakpoint': a conditional breakpoint whose condition records the same values and is false
+ *   (~100 µs a hit). Used where a live edit cannot go (top-level code, which runs once and which
+ *   V8 refuses to edit in ES modules) and, visibly and with the reason, while V8 refuses the edit
+ *   (a function of the script is running or suspended); the edit is retried until it is accepted.
+ * - 'pending': the script is not loaded yet, the line has no statement, or the runtime is absent.
+ *
+ * A point counts as armed ('probe') when V8 accepts the edit. One case records nothing until the
+ * function is entered again: a function that is running at the time of the edit (a long loop
+ * inside it) keeps running its old code until it returns; its next calls run the probe.
+ *
+ * Every edit drops all breakpoints of the script in V8: the session re-sets its own
+ * (`reapplyBreakpoints`), this manager its fallback ones.
+ */
+import type { CdpClient } from './cdp';
+import type { TracePointState } from './customRequests';
+import { callControl } from './runtimeControl';
+import { planTracePoints } from './tracePointEdit';
+import type { PlannedTracePoint } from './tracePointEdit';
+
+/** What the manager needs from the debug session. */
+export interface TracePointTarget {
+  cdp: CdpClient; // main thread's connection (from adapter/cdp.ts)
+  scriptsForPath(path: string): { scriptId: string; url: string }[];
+  reapplyBreakpoints(scriptId: string): Promise<void>;
+  log(message: string): void;
+  /** A file's trace points changed mode after `set` returned (a retried edit was accepted). */
+  changed?(path: string, states: TracePointState[]): void;
+}
+
+interface Point {
+  path: string;
+  state: TracePointState;
+}
+
+/** One loaded script that has (or had) trace points. */
+interface Script {
+  scriptId: string;
+  url: string;
+  path: string;
+  /** The source before any edit of ours: every edit is planned from it. */
+  original?: string;
+  /** Trace point ids that have a probe in the code V8 runs now. */
+  probed: Set<number>;
+  /** Our breakpoints in this script, by trace point id. */
+  breakpoints: Map<number, string>;
+  /** Operations on one script run one after the other. */
+  queue: Promise<void>;
+  retry?: NodeJS.Timeout;
+  retries: number;
+}
+
+/**
+ * Waits before retrying a refused edit. After the last, the point stays a breakpoint: V8 also
+ * refuses to edit an async function for as long as any closure created in one of its finished
+ * calls is alive (a stored `resolve`, a callback), which may be forever.
+ */
+const RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 16000];
+
+/** The trace points of one debug session (main thread). */
+export class TracePointManager {
+  private readonly points = new Map<string, Point[]>();
+  private readonly scripts = new Map<string, Script>();
+  private nextId = 1;
+  private disposed = false;
+  private runtimeMissing: string | undefined;
+
+  constructor(private readonly target: TracePointTarget) {}
+
+  /** Replaces the trace points of `path` with `lines` (1-based) and applies them to loaded scripts. */
+  async set(path: string, lines: number[]): Promise<TracePointState[]> {
+    const wanted = [...new Set(lines.filter((l) => Number.isInteger(l) && l > 0))].sort((a, b) => a - b);
+    const old = this.points.get(path) ?? [];
+    const removed = old.filter((p) => !wanted.includes(p.state.line));
+    const kept = old.filter((p) => wanted.includes(p.state.line));
+    const added: Point[] = wanted
+      .filter((line) => !kept.some((p) => p.state.line === line))
+      .map((line) => ({ path, state: { line, id: this.nextId++, mode: 'pending' } }));
+    const current = [...kept, ...added].sort((a, b) => a.state.line - b.state.line);
+    if (current.length) this.points.set(path, current);
+    else this.points.delete(path);
+
+    const cdp = this.target.cdp;
+    if (removed.length) {
+      await callControl(cdp, 'enableTracePoints', [removed.map((p) => p.state.id), false]);
+      for (const script of this.scriptsOf(path)) await this.removeBreakpoints(script, removed);
+    }
+    if (current.length === 0) return [];
+    const defined = await callControl(cdp, 'defineTracePoints', [
+      current.map((p) => ({ id: p.state.id, file: path, line: p.state.line })),
+      true,
+    ]);
+    if (defined.type === 'unavailable') {
+      if (this.runtimeMissing !== defined.reason) this.target.log(defined.reason);
+      this.runtimeMissing = defined.reason;
+      for (const p of current) p.state = { ...p.state, mode: 'pending', message: defined.reason };
+      return this.states(path);
+    }
+    this.runtimeMissing = undefined;
+    const loaded = this.target.scriptsForPath(path);
+    if (loaded.length === 0) {
+      for (const p of current) {
+        if (p.state.mode === 'pending') p.state = { ...p.state, message: 'Waiting for the file to be loaded.' };
+      }
+      return this.states(path);
+    }
+    for (const { scriptId, url } of loaded) {
+      const script = this.script(scriptId, url, path);
+      // The user asked again: a refused edit gets a fresh round of retries.
+      if (!script.retry) script.retries = 0;
+      await this.apply(script);
+    }
+    return this.states(path);
+  }
+
+  /** A script was parsed: arms the trace points waiting for it. */
+  async scriptParsed(scriptId: string, url: string): Promise<void> {
+    if (this.disposed || this.points.size === 0 || this.runtimeMissing) return;
+    for (const path of this.points.keys()) {
+      if (this.target.scriptsForPath(path).some((s) => s.scriptId === scriptId)) {
+        await this.apply(this.script(scriptId, url, path));
+        this.target.changed?.(path, this.states(path));
+      }
+    }
+  }
+
+  /** Stops retries and switches every trace point off in the runtime (best effort). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const script of this.scripts.values()) clearTimeout(script.retry);
+    const ids = [...this.points.values()].flat().map((p) => p.state.id);
+    if (ids.length) void callControl(this.target.cdp, 'enableTracePoints', [ids, false]);
+    this.points.clear();
+  }
+
+  private states(path: string): TracePointState[] {
+    return (this.points.get(path) ?? []).map((p) => ({ ...p.state }));
+  }
+
+  private script(scriptId: string, url: string, path: string): Script {
+    let script = this.scripts.get(scriptId);
+    if (!script) {
+      script = { scriptId, url, path, probed: new Set(), breakpoints: new Map(), queue: Promise.resolve(), retries: 0 };
+      this.scripts.set(scriptId, script);
+    }
+    return script;
+  }
+
+  private scriptsOf(path: string): Script[] {
+    return [...this.scripts.values()].filter((s) => s.path === path);
+  }
+
+  /** Brings one script in line with its file's trace points (queued per script). */
+  private apply(script: Script): Promise<void> {
+    const run = script.queue.then(() => this.applyNow(script));
+    script.queue = run.catch(() => {});
+    return run.catch((error: unknown) => {
+      this.target.log(`Trace points in ${script.path}: ${(error as Error).message}`);
+    });
+  }
+
+  private async applyNow(script: Script): Promise<void> {
+    if (this.disposed) return;
+    const points = this.points.get(script.path) ?? [];
+    if (points.length === 0) return;
+    const cdp = this.target.cdp;
+    if (script.original === undefined) {
+      script.original = (await cdp.Debugger.getScriptSource({ scriptId: script.scriptId })).scriptSource;
+    }
+    const requests = points.map((p) => ({ id: p.state.id, line: p.state.line }));
+    const isModule = /\.mjs$|\.mts$/.test(script.url);
+    let plan = planTracePoints(script.original, requests, { isModule });
+    if (plan.type === 'unparsable' && !isModule) plan = planTracePoints(script.original, requests, { isModule: true });
+    if (plan.type === 'unparsable') {
+      for (const p of points) p.state = { ...p.state, mode: 'pending', message: plan.reason };
+      return;
+    }
+    const byId = new Map(points.map((p) => [p.state.id, p]));
+    for (const m of plan.missing) {
+      const p = byId.get(m.id)!;
+      p.state = { ...p.state, mode: 'pending', message: m.reason };
+    }
+    const probes = plan.points.filter((p) => p.kind === 'probe');
+    const topLevel = plan.points.filter((p) => p.kind === 'topLevel');
+    const needsEdit = probes.some((p) => !script.probed.has(p.id));
+    if (needsEdit) {
+      const outcome = await this.swap(script, plan.source);
+      if (outcome === 'Ok') {
+        script.probed = new Set(probes.map((p) => p.id));
+        // The edit dropped every breakpoint of the script, ours included.
+        script.breakpoints.clear();
+        script.retries = 0;
+        clearTimeout(script.retry);
+        script.retry = undefined;
+        await this.target.reapplyBreakpoints(script.scriptId);
+      } else {
+        const retrying = blocked(outcome) && this.scheduleRetry(script);
+        const reason = refusal(outcome, retrying);
+        for (const planned of probes) {
+          if (script.probed.has(planned.id)) continue;
+          await this.ensureBreakpoint(script, planned);
+          const p = byId.get(planned.id)!;
+          p.state = { ...p.state, mode: 'breakpoint', message: reason };
+        }
+      }
+    }
+    for (const planned of probes) {
+      if (!script.probed.has(planned.id)) continue;
+      const p = byId.get(planned.id)!;
+      p.state = { id: p.state.id, line: p.state.line, mode: 'probe', ...moved(planned) };
+      await this.removeBreakpoints(script, [p]);
+    }
+    for (const planned of topLevel) {
+      await this.ensureBreakpoint(script, planned);
+      const p = byId.get(planned.id)!;
+      const note = moved(planned).message;
+      p.state = { ...p.state, mode: 'breakpoint', message: note ? `${note} ${planned.reason}` : planned.reason };
+    }
+  }
+
+  /** Swaps the script's source; the CDP status, or a sentence when the call failed. */
+  private async swap(script: Script, source: string): Promise<string> {
+    try {
+      const result = await this.target.cdp.Debugger.setScriptSource({ scriptId: script.scriptId, scriptSource: source });
+      if (result.exceptionDetails) return `CompileError: ${result.exceptionDetails.text}`;
+      return result.status ?? 'Ok';
+    } catch (error) {
+      return `Error: ${(error as Error).message}`;
+    }
+  }
+
+  private scheduleRetry(script: Script): boolean {
+    if (this.disposed) return false;
+    if (script.retry) return true;
+    if (script.retries >= RETRY_MS.length) return false;
+    const delay = RETRY_MS[script.retries];
+    script.retries++;
+    script.retry = setTimeout(() => {
+      script.retry = undefined;
+      void this.apply(script).then(() => this.target.changed?.(script.path, this.states(script.path)));
+    }, delay);
+    script.retry.unref?.();
+    return true;
+  }
+
+  private async ensureBreakpoint(script: Script, planned: PlannedTracePoint): Promise<void> {
+    if (script.breakpoints.has(planned.id)) return;
+    try {
+      const { breakpointId } = await this.target.cdp.Debugger.setBreakpoint({
+        location: { scriptId: script.scriptId, lineNumber: planned.statementLine - 1, columnNumber: planned.column },
+        condition: planned.condition,
+      });
+      script.breakpoints.set(planned.id, breakpointId);
+    } catch (error) {
+      this.target.log(`Trace point at ${script.path}:${planned.line}: no breakpoint: ${(error as Error).message}`);
+    }
+  }
+
+  private async removeBreakpoints(script: Script, points: readonly Point[]): Promise<void> {
+    for (const p of points) {
+      const breakpointId = script.breakpoints.get(p.state.id);
+      if (breakpointId === undefined) continue;
+      script.breakpoints.delete(p.state.id);
+      await this.target.cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
+    }
+  }
+}
+
+/** The sentence shown when a point is not on the line asked for. */
+function moved(planned: PlannedTracePoint): { message?: string } {
+  return planned.statementLine === planned.line
+    ? {}
+    : { message: `No statement starts on line ${planned.line}: recording at line ${planned.statementLine}.` };
+}
+
+/** Refusals that go away once the program moves on: worth retrying. */
+function blocked(status: string): boolean {
+  return status === 'BlockedByActiveFunction' || status === 'BlockedByActiveGenerator';
+}
+
+/** Why V8 refused the edit, for the user. */
+function refusal(status: string, retrying: boolean): string {
+  const slow = retrying
+    ? 'recording through a conditional breakpoint (~100 µs a hit) until the edit is accepted'
+    : 'recording through a conditional breakpoint (~100 µs a hit); the edit is not retried any more';
+  switch (status) {
+    case 'BlockedByActiveFunction':
+      return `A function of this file is running, so V8 refused the live edit (BlockedByActiveFunction); ${slow}.`;
+    case 'BlockedByActiveGenerator':
+      return `A function of this file is suspended at an await or yield, so V8 refused the live edit (BlockedByActiveGenerator); ${slow}.`;
+    case 'BlockedByTopLevelEsModuleChange':
+      return `V8 refuses edits of an ES module's top-level code (BlockedByTopLevelEsModuleChange); ${slow}.`;
+    default:
+      return `The live edit failed (${status}); ${slow}.`;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The user's journey through Cinescope in a real VS Code (issue 6): record a trace and read its
+ * summary; debug the sample program with the `cinescope` launch configuration, stop at a
+ * breakpoint and read the variables; toggle a trace point in the gutter and continue; open the
+ * timeline; reopen a saved trace; start a broken configuration and read the error. Each step drives
+ * the real `vscode` API and asks the harness to check the page and screenshot it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SetTracePointsArguments, SetTracePointsResponseBody } from '../../../adapter/customRequests';
+import { contributedCommands, missingContributions } from './contributions';
+import { DebugWatch } from './debugWatch';
+import type { TimelineView } from './driverProtocol';
+import type { JourneyContext, Step } from './step';
+
+const DEBUG_TYPE = 'cinescope';
+const PROGRAM = 'pipeline.js';
+const LAUNCH = 'Cinescope: pipeline';
+const BAD_LAUNCH = 'Cinescope: missing program';
+const ACTIVATES = 'the extension activates';
+const RUNS_TO_END = 'a trace point toggled in the gutter is set, and the program runs to its end';
+
+/** The 1-based line of the sample program that carries `// e2e: <marker>`. */
+function markedLine(workspace: string, marker: string): number {
+  const lines = readFileSync(join(workspace, PROGRAM), 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(`// e2e: ${marker}`));
+  if (index < 0) throw new Error(`${PROGRAM} has no "// e2e: ${marker}" line`);
+  return index + 1;
+}
+
+/** Polls `probe` until it returns a value; a timeout fails with `failure`. */
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number, failure: string) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(failure);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function waitForTab(label: string): Promise<true> {
+  return waitFor(
+    () => (vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes(label) ? true : undefined),
+    10_000,
+    `no tab for ${label} became active`,
+  );
+}
+
+/** Fails with what the timeline shows when a lane, a kind of mark or an event type is not in it. */
+function expectTimeline(
+  view: TimelineView,
+  expected: { lanes?: string[]; kinds?: string[]; typeNames?: string[] },
+) {
+  const missing = [
+    ...(expected.lanes ?? []).filter((l) => !view.lanes.includes(l)).map((l) => `lane "${l}"`),
+    ...(expected.kinds ?? []).filter((k) => !view.drawn.some((d) => d.kind === k)).map((k) => `a drawn ${k}`),
+    ...(expected.typeNames ?? [])
+      .filter((t) => !view.drawn.some((d) => d.typeName === t))
+      .map((t) => `a ${t} event`),
+  ];
+  if (missing.length) {
+    const kinds = [...new Set(view.drawn.map((d) => `${d.kind}/${d.typeName}`))].join(', ');
+    throw new Error(
+      `the timeline has no ${missing.join(', ')}; lanes: ${view.lanes.join(', ')}; drawn: ${kinds}`,
+    );
+  }
+}
+
+function commandTitle(ctx: JourneyContext, id: string): string {
+  const commands = (
+    ctx.extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } }
+  ).contributes?.commands;
+  const title = commands?.find((c) => c.command === id)?.title;
+  if (!title) throw new Error(`package.json gives command ${id} no title`);
+  return title;
+}
+
+interface DebugStop {
+  session: vscode.DebugSession;
+  threadId: number;
+}
+
+export function journey(watch: DebugWatch): Step[] {
+  return [
+    {
+      name: ACTIVATES,
+      async run(ctx) {
+        await ctx.extension.activate();
+        if (!ctx.extension.isActive) throw new Error('the extension did not become active');
+        if (ctx.config.mode === 'vsix' && ctx.extension.extensionPath === ctx.config.repoRoot) {
+          throw new Error('the extension was loaded from the checkout, not from the installed .vsix');
+        }
+        await ctx.driver.screenshot('activated');
+      },
+    },
+    {
+      name: 'every command in package.json is registered',
+      after: [ACTIVATES],
+      async run(ctx) {
+        const registered = new Set(await vscode.commands.getCommands(true));
+        const missing = contributedCommands(ctx.extension).filter((id) => !registered.has(id));
+        if (missing.length) throw new Error(`contributed but not registered: ${missing.join(', ')}`);
+      },
+    },
+    {
+      name: 'a trace recorded by the CLI shows its summary',
+      after: [ACTIVATES],
+      unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.showTraceSummary'] }),
+      async run(ctx) {
+        const file = vscode.Uri.file(ctx.config.recordedTrace);
+        await vscode.commands.executeCommand('cinescope.showTraceSummary', file);
+        await ctx.driver.look('trace summary in the Output panel', 'panel', [
+          'from 1 process, 3 threads',
+          'linked to their send',
+        ]);
+      },
+    },
+    {
+      name: 'the cinescope launch configuration stops at a breakpoint',
+      after: [ACTIVATES],
+      unavailable: (ctx) => missingContributions(ctx.extension, { debuggers: [DEBUG_TYPE] }),
+      async run(ctx) {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        if (!folder) throw new Error('VS Code opened no workspace folder');
+        const program = vscode.Uri.file(join(ctx.config.workspace, PROGRAM));
+        const line = markedLine(ctx.config.workspace, 'breakpoint');
+        await vscode.window.showTextDocument(program, { preview: false });
+        const breakpoint = new vscode.SourceBreakpoint(
+          new vscode.Location(program, new vscode.Position(line - 1, 0)),
+        );
+        vscode.debug.addBreakpoints([breakpoint]);
+        ctx.shared.set('breakpoint', breakpoint);
+        if (!(await vscode.debug.startDebugging(folder, LAUNCH))) {
+          throw new Error(`VS Code did not start "${LAUNCH}"`);
+        }
+        const stop = await watch.nextStop(30_000);
+        ctx.shared.set('stop', { session: stop.session, threadId: stop.threadId } satisfies DebugStop);
+        const trace = (await stop.session.customRequest('stackTrace', {
+          threadId: stop.threadId,
+          levels: 1,
+        })) as {
+          stackFrames: { line: number; source?: { path?: string } }[];
+        };
+        const top = trace.stackFrames[0];
+        if (!top?.source?.path?.endsWith(PROGRAM) || top.line !== line) {
+          throw new Error(
+            `stopped at ${top?.source?.path ?? '?'}:${top?.line ?? '?'} (${stop.reason}), not ${PROGRAM}:${line}`,
+          );
+        }
+        await ctx.driver.look('stopped at the breakpoint', 'callStack', [PROGRAM, String(line)]);
+      },
+    },
+    {
+      name: 'the variables of the stopped frame show',
+      after: ['the cinescope launch configuration stops at a breakpoint'],
+      async run(ctx) {
+        const { session, threadId } = ctx.shared.get('stop') as DebugStop;
+        const trace = (await session.customRequest('stackTrace', { threadId, levels: 1 })) as {
+          stackFrames: { id: number }[];
+        };
+        const scopes = (await session.customRequest('scopes', { frameId: trace.stackFrames[0].id })) as {
+          scopes: { name: string; variablesReference: number }[];
+        };
+        const local = scopes.scopes[0];
+        const variables = (await session.customRequest('variables', {
+          variablesReference: local.variablesReference,
+        })) as { variables: { name: string; value: string }[] };
+        const squared = variables.variables.find((v) => v.name === 'squared');
+        if (squared?.value !== '9') {
+          throw new Error(
+            `scope "${local.name}" has ${variables.variables.map((v) => `${v.name}=${v.value}`).join(', ')}; expected squared=9`,
+          );
+        }
+        await ctx.driver.look('variables in the Run and Debug view', 'debugVariables', [
+          'squared',
+          '9',
+          'counter',
+        ]);
+      },
+    },
+    {
+      name: RUNS_TO_END,
+      after: ['the cinescope launch configuration stops at a breakpoint'],
+      unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.toggleTracePoint'] }),
+      async run(ctx) {
+        const { session, threadId } = ctx.shared.get('stop') as DebugStop;
+        const line = markedLine(ctx.config.workspace, 'trace point');
+        if (ctx.driver.drivesPage) {
+          await ctx.driver.gutterMenu(
+            'trace point from the gutter menu',
+            line,
+            commandTitle(ctx, 'cinescope.toggleTracePoint'),
+          );
+        } else {
+          // No page to click in: the same command the gutter menu runs, with the same arguments.
+          const uri = vscode.Uri.file(join(ctx.config.workspace, PROGRAM));
+          await vscode.commands.executeCommand('cinescope.toggleTracePoint', { uri, lineNumber: line });
+        }
+        // The extension sends the file's trace points to the adapter, which says how it set each.
+        const sent = await watch.answered(
+          'cinescope/setTracePoints',
+          (args) => (args as SetTracePointsArguments).lines.includes(line),
+          10_000,
+        );
+        const states = (sent.response?.body as SetTracePointsResponseBody | undefined)?.tracePoints ?? [];
+        if (!sent.response?.success || !states.some((t) => t.line === line)) {
+          throw new Error(`the adapter did not set the trace point: ${JSON.stringify(sent.response)}`);
+        }
+        vscode.debug.removeBreakpoints([ctx.shared.get('breakpoint') as vscode.SourceBreakpoint]);
+        await session.customRequest('continue', { threadId });
+        await watch.waitForEnd(session, 30_000);
+        await ctx.driver.screenshot('program ended');
+      },
+    },
+    {
+      name: 'the timeline shows threads, a message arrow, a state diff and trace-point values',
+      after: [RUNS_TO_END],
+      unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.showTimeline'] }),
+      async run(ctx) {
+        await vscode.commands.executeCommand('cinescope.showTimeline');
+        const view = await ctx.driver.timeline('timeline of the debug session', {
+          lanes: ['main', 'squarer'],
+          kinds: ['arrow', 'state'],
+          typeNames: ['tracePointHit'],
+        });
+        expectTimeline(view, {
+          lanes: ['main', 'squarer'],
+          kinds: ['arrow', 'state'],
+          typeNames: ['tracePointHit'],
+        });
+        const state = await ctx.driver.timeline('a state change selected', {}, { kind: 'state' });
+        if (!/total/.test(state.detailText)) {
+          throw new Error(
+            `the details of a state change do not name "total": ${JSON.stringify(state.detailText)}`,
+          );
+        }
+        const hit = await ctx.driver.timeline(
+          'a trace-point hit selected',
+          {},
+          { typeName: 'tracePointHit' },
+        );
+        if (!/squared/.test(hit.detailText)) {
+          throw new Error(
+            `the details of a trace-point hit do not show "squared": ${JSON.stringify(hit.detailText)}`,
+          );
+        }
+      },
+    },
+    {
+      name: 'the saved trace of the session reopens as a timeline',
+      after: [RUNS_TO_END],
+      unavailable: (ctx) =>
+        missingContributions(ctx.extension, { commands: ['cinescope.saveTrace', 'cinescope.openTraceFile'] }),
+      async run(ctx) {
+        const target = vscode.Uri.file(join(ctx.config.workspace, 'saved.cinescope'));
+        const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+          'cinescope.saveTrace',
+          target,
+        );
+        if (!saved) throw new Error('Save Trace saved nothing');
+        await vscode.commands.executeCommand('cinescope.openTraceFile', saved);
+        await waitForTab('saved.cinescope');
+        const view = await ctx.driver.timeline('saved trace reopened', { lanes: ['main', 'squarer'] });
+        expectTimeline(view, { lanes: ['main', 'squarer'], kinds: ['arrow'] });
+      },
+    },
+    {
+      name: 'a trace recorded by the CLI opens as a timeline',
+      after: [ACTIVATES],
+      unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.openTraceFile'] }),
+      async run(ctx) {
+        await vscode.commands.executeCommand(
+          'cinescope.openTraceFile',
+          vscode.Uri.file(ctx.config.recordedTrace),
+        );
+        await waitForTab('worker-pipeline.cinescope');
+        const view = await ctx.driver.timeline('recorded trace opened', { lanes: ['hasher-1', 'hasher-2'] });
+        expectTimeline(view, { lanes: ['main', 'hasher-1', 'hasher-2'], kinds: ['arrow'] });
+      },
+    },
+    {
+      name: 'a launch configuration with a missing program shows a clear error',
+      after: [ACTIVATES],
+      unavailable: (ctx) => missingContributions(ctx.extension, { debuggers: [DEBUG_TYPE] }),
+      async run(ctx) {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        if (!folder) throw new Error('VS Code opened no workspace folder');
+        // VS Code answers a failed launch with an error dialog or notification, not a rejection.
+        void vscode.debug.startDebugging(folder, BAD_LAUNCH);
+        await ctx.driver.look('error for a missing program', 'notifications', ['no-such-program.js']);
+      },
+    },
+  ];
+}
+
+export { DEBUG_TYPE };

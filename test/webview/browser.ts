@@ -1,0 +1,109 @@
+/**
+ * Real headless Chromium (Debian's /usr/bin/chromium through playwright-core) on a real
+ * `cinescope view` server: helpers of the timeline tests and the benchmark's test twin.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CLI, ROOT } from '../helpers';
+
+export const CHROMIUM = process.env.CINESCOPE_CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = join(ROOT, 'test-results', 'webview');
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+}
+
+export interface Viewer {
+  url: string;
+  stdout(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `cinescope view FILE --no-open` and waits for the link it prints. */
+export function startView(file: string): Promise<Viewer> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'view', file, '--no-open'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`cinescope view printed no link: ${out}${err}`)), 20_000);
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          stdout: () => out,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cinescope view exited with ${code}: ${err}`));
+    });
+  });
+}
+
+/**
+ * Polls `fn` in the page until it returns something truthy. (Playwright's waitForFunction
+ * evaluates a string, which the page's CSP rightly refuses; evaluate() goes through CDP.)
+ */
+export async function until<T>(page: Page, fn: () => T, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await page.evaluate(fn);
+    if (last) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`Timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Opens the page and waits until it shows data, or a message. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  size = { width: 1400, height: 820 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: size });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  await page.goto(url);
+  await until(
+    page,
+    () =>
+      document.body.dataset.state !== 'loading' &&
+      (document.body.dataset.state !== 'ready' || document.body.dataset.firstFrame === 'yes'),
+    'the first frame',
+  );
+  return page;
+}
+
+/** Waits until no window request is in flight and a frame has been drawn since. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForTimeout(60);
+  await until(page, () => window.__cinescopeTimeline!.inspect().pending === 0, 'the window data');
+  await page.waitForTimeout(60);
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

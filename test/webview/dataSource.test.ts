@@ -1,0 +1,246 @@
+/**
+ * The host side of the timeline on real sql.js TraceDbs: level of detail (counts when a window
+ * holds many events, every event and call span when it holds few), a live trace that grows between
+ * requests, and errors as values in the protocol.
+ */
+import { describe, expect, it } from 'vitest';
+import { EventType as T } from '../../runtime/eventSchema';
+import { TraceDb } from '../../tracedb/traceDb';
+import type { TraceEvent } from '../../tracedb/traceEvent';
+import { DETAIL_LIMIT } from '../../tracedb/timelineWindow';
+import { TimelineDataSource, timelineHtml } from '../../webview/host';
+import type { HostMessage, ResultOf, TimelineQuery } from '../../webview/protocol';
+
+const T0 = 1_700_000_000_000;
+let id = 0;
+
+async function ask<Q extends TimelineQuery>(
+  source: TimelineDataSource,
+  query: Q,
+): Promise<ResultOf<Q['type']>> {
+  const reply: HostMessage = await source.handle({ type: 'request', id: ++id, query });
+  if (reply.type !== 'response') throw new Error(`expected a response, got ${JSON.stringify(reply)}`);
+  expect(reply.id).toBe(id);
+  return reply.result as ResultOf<Q['type']>;
+}
+
+/** `calls` calls of f (each calling g) on thread `tid`, 0.1 ms apart from `from`. */
+function calls(tid: number, from: number, count: number, firstEid: number): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  let eid = firstEid;
+  const e = (type: number, ts: number, parent: number, site: number, payload: unknown): number => {
+    out.push({
+      pid: 1,
+      tid,
+      eid: ++eid,
+      parent,
+      site,
+      corr: 0,
+      ts,
+      type,
+      flags: 0,
+      payload: JSON.stringify(payload),
+    });
+    return eid;
+  };
+  for (let i = 0; i < count; i++) {
+    const ts = from + i * 0.1;
+    const f = e(T.call, ts, 0, 1, { args: [i] });
+    const g = e(T.call, ts + 0.01, f, 2, { args: ['x'] });
+    e(T.return, ts + 0.02, g, 2, { value: i * 2 });
+    e(T.return, ts + 0.05, f, 1, { value: 'done' });
+  }
+  return out;
+}
+
+async function traceWithCalls(count: number): Promise<TraceDb> {
+  const db = await TraceDb.create();
+  const sites = [
+    { kind: 'function', name: 'f', line: 3, column: 2, arity: 1 },
+    { kind: 'function', name: 'g', line: 9, column: 2, arity: 1 },
+  ];
+  db.ingest([
+    {
+      pid: 1,
+      tid: 0,
+      eid: 1,
+      parent: 0,
+      site: 0,
+      corr: 0,
+      ts: T0,
+      type: T.threadStart,
+      flags: 0,
+      payload: JSON.stringify({ threadId: 0, name: 'main', isMainThread: true }),
+    },
+    {
+      pid: 1,
+      tid: 0,
+      eid: 2,
+      parent: 0,
+      site: 0,
+      corr: 0,
+      ts: T0,
+      type: T.siteTable,
+      flags: 0,
+      payload: JSON.stringify({ file: '/app/a.js', base: 1, sites }),
+    },
+  ]);
+  db.ingest(calls(0, T0 + 1, count, 2));
+  return db;
+}
+
+describe('TimelineDataSource', () => {
+  it('sends counts for a busy window and every call, paired and nested, for a narrow one', async () => {
+    const db = await traceWithCalls(3000);
+    const source = new TimelineDataSource(db);
+    const { overview } = await ask(source, { type: 'overview' });
+    expect(overview.events).toBe(2 + 3000 * 4);
+    expect(overview.lanes.map((l) => l.label)).toEqual(['main']);
+    const wide = await ask(source, {
+      type: 'window',
+      fromTs: overview.fromTs,
+      toTs: overview.toTs,
+      buckets: 500,
+    });
+    const lane = wide.window.lanes[0];
+    expect(lane.mode).toBe('buckets');
+    expect(lane.counts).toHaveLength(500);
+    expect(lane.counts.reduce((a, b) => a + b, 0)).toBe(overview.events);
+    expect(lane.total).toBeGreaterThan(DETAIL_LIMIT);
+
+    // From between two calls to between two others: no call is cut by the window's edges.
+    const narrow = await ask(source, { type: 'window', fromTs: T0 + 10.98, toTs: T0 + 11.98, buckets: 500 });
+    const detail = narrow.window.lanes[0];
+    expect(detail.mode).toBe('detail');
+    const f = detail.spans.filter((s) => s.name === 'f');
+    const g = detail.spans.filter((s) => s.name === 'g');
+    expect(f).toHaveLength(10);
+    expect(g).toHaveLength(10);
+    expect(f.every((s) => s.depth === 0 && s.outcome === 'returned')).toBe(true);
+    expect(g.every((s) => s.depth === 1)).toBe(true);
+    expect(f[0].endTs - f[0].startTs).toBeCloseTo(0.05, 3);
+
+    // The call's details: arguments, return value, source.
+    const { detail: call } = await ask(source, { type: 'event', eventId: f[0].id });
+    expect(call.call).toMatchObject({ outcome: 'returned', returned: 'done' });
+    expect(call.source).toEqual({ file: '/app/a.js', line: 3, column: 3, name: 'f' });
+    const next = await ask(source, { type: 'neighbor', eventId: f[0].id, direction: 'next' });
+    expect(next.event).toMatchObject({ typeName: 'call', label: 'g' });
+    const found = await ask(source, { type: 'search', text: 'g', limit: 5 });
+    expect(found.hits).toHaveLength(5);
+    expect(found.more).toBe(true);
+    source.dispose();
+    db.close();
+  });
+
+  it('follows a live trace that grows between requests', async () => {
+    const db = await traceWithCalls(10);
+    const source = new TimelineDataSource(db, { live: true });
+    const before = (await ask(source, { type: 'overview' })).overview;
+    expect(before.live).toBe(true);
+    db.ingest(calls(0, T0 + 100, 10, 1000));
+    db.ingest([
+      {
+        pid: 1,
+        tid: 3,
+        eid: 1,
+        parent: 0,
+        site: 0,
+        corr: 0,
+        ts: T0 + 120,
+        type: T.threadStart,
+        flags: 0,
+        payload: JSON.stringify({ threadId: 3, name: '', isMainThread: false }),
+      },
+      {
+        pid: 1,
+        tid: 3,
+        eid: 2,
+        parent: 0,
+        site: 0,
+        corr: 0,
+        ts: T0 + 121,
+        type: 99,
+        flags: 0,
+        payload: JSON.stringify({ something: 'new' }),
+      },
+    ]);
+    const after = (await ask(source, { type: 'overview' })).overview;
+    expect(after.events).toBe(before.events + 42);
+    expect(after.toTs).toBeGreaterThan(before.toTs);
+    expect(after.lanes.map((l) => l.key)).toEqual(['1:0', '1:3']);
+    const w = await ask(source, { type: 'window', fromTs: T0 + 119, toTs: T0 + 122, buckets: 100 });
+    const unknown = w.window.lanes.find((l) => l.key === '1:3')!.events.find((e) => e.type === 99)!;
+    expect(unknown).toMatchObject({ typeName: 'type99', kind: 'other' });
+    const { detail } = await ask(source, { type: 'event', eventId: unknown.id });
+    expect(detail.payload).toEqual({ something: 'new' });
+    // A trace-point hit: on its thread's lane with its values, and its line as the source.
+    const vars = { total: 579, owner: 'alice' };
+    db.ingest([
+      {
+        pid: 1,
+        tid: 3,
+        eid: 3,
+        parent: 0,
+        site: 0,
+        corr: 0,
+        ts: T0 + 121.5,
+        type: T.tracePointHit,
+        flags: 0,
+        payload: JSON.stringify({ id: 1, file: '/app/a.js', line: 12, vars }),
+      },
+    ]);
+    const again = await ask(source, { type: 'window', fromTs: T0 + 119, toTs: T0 + 122, buckets: 100 });
+    const hit = again.window.lanes.find((l) => l.key === '1:3')!.events.find((e) => e.kind === 'tracePoint')!;
+    expect(hit.label).toBe('line 12 {"total":579,"owner":"alice"}');
+    const { detail: hitDetail } = await ask(source, { type: 'event', eventId: hit.id });
+    expect(hitDetail.values).toEqual(vars);
+    expect(hitDetail.source).toEqual({ file: '/app/a.js', line: 12, column: 1, name: null });
+    db.close();
+  });
+
+  it('answers with the error sentence, as a value, for bad requests and unreadable files', async () => {
+    const db = await traceWithCalls(1);
+    const source = new TimelineDataSource(db);
+    const reply = await source.handle({ type: 'request', id: 7, query: { type: 'event', eventId: 123456 } });
+    expect(reply).toEqual({
+      type: 'error',
+      id: 7,
+      code: 'bad-query',
+      message: 'The trace has no event 123456.',
+    });
+    const nan = await source.handle({
+      type: 'request',
+      id: 8,
+      query: { type: 'window', fromTs: NaN, toTs: 1, buckets: 1 },
+    });
+    expect(nan).toMatchObject({ type: 'error', id: 8, code: 'bad-query' });
+    const missing = await TimelineDataSource.open('/nonexistent/trace.cinescope');
+    expect(await missing.handle({ type: 'request', id: 9, query: { type: 'overview' } })).toEqual({
+      type: 'error',
+      id: 9,
+      code: 'unreadable',
+      message: 'Cannot read trace file /nonexistent/trace.cinescope: the file does not exist.',
+    });
+    db.close();
+  });
+
+  it('writes a page with a strict CSP and the nonce on its only script', () => {
+    const html = timelineHtml({
+      scriptUri: 'vscode-resource:/t.js',
+      styleUri: 'vscode-resource:/t.css',
+      cspSource: 'vscode-webview:',
+      nonce: 'abc123',
+      title: 'A <b> title',
+    });
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/
+      .exec(html)![1]
+      .replaceAll('&#39;', "'");
+    expect(csp).toBe(
+      "default-src 'none'; script-src 'nonce-abc123'; style-src vscode-webview:; img-src vscode-webview: data:; font-src vscode-webview:",
+    );
+    expect(html).toContain('<script nonce="abc123" src="vscode-resource:/t.js"></script>');
+    expect(html).toContain('<title>A &#60;b&#62; title</title>');
+    expect(html).not.toContain('connect-src');
+  });
+});
