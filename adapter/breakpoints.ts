@@ -105,7 +105,10 @@ export class BreakpointBook {
         const entries = bp.cdp.get(thread) ?? [];
         const affected = entries.filter((e) => e.scriptId === undefined || e.scriptId === script.scriptId);
         for (const entry of affected) await this.removeOne(thread, entry.cdpId);
-        bp.cdp.set(thread, entries.filter((e) => !affected.includes(e)));
+        bp.cdp.set(
+          thread,
+          entries.filter((e) => !affected.includes(e)),
+        );
         await this.apply(bp, thread);
       }
     }
@@ -117,11 +120,16 @@ export class BreakpointBook {
   }
 
   /** A CDP breakpoint resolved in a script that loaded after it was set. */
-  resolved(thread: DebugThread, cdpId: string, location: { scriptId: string; lineNumber: number; columnNumber?: number }): void {
+  resolved(
+    thread: DebugThread,
+    cdpId: string,
+    location: { scriptId: string; lineNumber: number; columnNumber?: number },
+  ): void {
     const bp = this.byCdpId.get(cdpId);
     if (!bp || bp.verifiedLine !== undefined) return;
     const script = thread.scripts.get(location.scriptId);
-    const original = script && thread.scripts.toOriginal(script, location.lineNumber, location.columnNumber ?? 0);
+    const original =
+      script && thread.scripts.toOriginal(script, location.lineNumber, location.columnNumber ?? 0);
     bp.verifiedLine = (original?.line ?? location.lineNumber) + 1;
     this.changed(this.describe(bp));
   }

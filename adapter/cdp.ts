@@ -72,19 +72,17 @@ export class CdpClient {
     socket.on('message', (data) => this.receive(String(data)));
     socket.on('error', (error) => this.closed(`error: ${error.message}`));
     socket.on('close', () => this.closed('the debuggee went away'));
-    const domains = new Map<string, unknown>();
+    const api = typedTarget({
+      sessionId: undefined,
+      send: (method, params) => this.sendRaw(method, params, undefined),
+      on: (event, listener) => this.listen(event, listener as (p: unknown) => void, undefined),
+    });
     // Unknown properties are CDP domains: `client.Debugger` is the Debugger domain of this target.
     return new Proxy(this, {
-      get: (client, property, receiver) => {
-        if (typeof property !== 'string' || property in client) return Reflect.get(client, property, receiver);
-        if (!/^[A-Z]/.test(property)) return undefined;
-        let domain = domains.get(property);
-        if (!domain) {
-          domain = this.domain(property, undefined);
-          domains.set(property, domain);
-        }
-        return domain;
-      },
+      get: (client, property, receiver) =>
+        typeof property !== 'string' || property in client
+          ? Reflect.get(client, property, receiver)
+          : Reflect.get(api, property),
     });
   }
 
@@ -116,26 +114,25 @@ export class CdpClient {
   /** The typed API of a flattened target session. */
   session(sessionId: string): CdpApi {
     let api = this.sessions.get(sessionId);
-    if (api) return api;
-    const target: CdpTarget = {
-      sessionId,
-      send: (method, params) => this.sendRaw(method, params, sessionId),
-      on: (event, listener) => this.listen(event, listener as (p: unknown) => void, sessionId),
-    };
-    const domains = new Map<string, unknown>();
-    api = new Proxy(target, {
-      get: (t, property) => {
-        if (typeof property !== 'string' || property in t) return Reflect.get(t, property);
-        let domain = domains.get(property);
-        if (!domain) {
-          domain = this.domain(property, sessionId);
-          domains.set(property, domain);
-        }
-        return domain;
-      },
-    }) as CdpApi;
-    this.sessions.set(sessionId, api);
+    if (!api) {
+      api = typedTarget({
+        sessionId,
+        send: (method, params) => this.sendRaw(method, params, sessionId),
+        on: (event, listener) => this.listen(event, listener as (p: unknown) => void, sessionId),
+      });
+      this.sessions.set(sessionId, api);
+    }
     return api;
+  }
+
+  /** Sends a method of a domain `devtools-protocol` does not describe (Node's `NodeWorker`). */
+  sendUntyped(method: string, params: object): Promise<unknown> {
+    return this.sendRaw(method, params, undefined);
+  }
+
+  /** Listens to an event of a domain `devtools-protocol` does not describe. */
+  onUntyped(event: string, listener: (params: unknown) => void): Disposable {
+    return this.listen(event, listener, undefined);
   }
 
   /** Sends a method to the connection's target or to a flattened session. */
@@ -170,23 +167,6 @@ export class CdpClient {
       this.socket.close();
       this.closed('closed by the debugger');
     }
-  }
-
-  private domain(name: string, sessionId: string | undefined): unknown {
-    return new Proxy(
-      {},
-      {
-        get: (_t, member) => {
-          if (typeof member !== 'string') return undefined;
-          if (member === 'on') {
-            return (event: string, listener: (p: unknown) => void) =>
-              this.listen(`${name}.${event}`, listener, sessionId);
-          }
-          if (member === 'then') return undefined; // not a thenable
-          return (params?: unknown) => this.sendRaw(`${name}.${member}`, params, sessionId);
-        },
-      },
-    );
   }
 
   private sendRaw(method: string, params: unknown, sessionId: string | undefined): Promise<never> {
@@ -265,4 +245,35 @@ export class CdpClient {
 
 function eventKey(event: string, sessionId: string | undefined): string {
   return sessionId ? `${sessionId}\u0000${event}` : event;
+}
+
+/**
+ * The typed API over any target: `api.Debugger.enable()` calls `target.send('Debugger.enable')`,
+ * `api.Debugger.on('paused', fn)` calls `target.on('Debugger.paused', fn)`.
+ */
+export function typedTarget(target: CdpTarget): CdpApi {
+  const domains = new Map<string, unknown>();
+  const domain = (name: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_t, member) => {
+          if (typeof member !== 'string' || member === 'then') return undefined; // not a thenable
+          if (member === 'on') {
+            return (event: string, listener: (p: unknown) => void) =>
+              target.on(`${name}.${event}` as CdpEvent, listener as never);
+          }
+          return (params?: unknown) => target.send(`${name}.${member}` as CdpMethod, params as never);
+        },
+      },
+    );
+  return new Proxy(target, {
+    get: (t, property) => {
+      if (typeof property !== 'string' || property in t) return Reflect.get(t, property);
+      if (!/^[A-Z]/.test(property)) return undefined;
+      let api = domains.get(property);
+      if (!api) domains.set(property, (api = domain(property)));
+      return api;
+    },
+  }) as CdpApi;
 }

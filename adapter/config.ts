@@ -39,6 +39,8 @@ export interface LaunchConfiguration extends CommonConfiguration {
   runtimeArgs: string[];
   console: 'internalConsole' | 'integratedTerminal' | 'externalTerminal';
   stopOnEntry: boolean;
+  /** Debug the Node processes the program starts too (they are traced either way). */
+  autoAttachChildProcesses: boolean;
 }
 
 export interface AttachConfiguration extends CommonConfiguration {
@@ -80,13 +82,19 @@ function normalize(raw: unknown): DebugConfiguration {
   const notes: string[] = [];
   const traceFile = optionalString(c, 'traceFile');
   if (traceFile !== undefined && !existsSync(path.dirname(path.resolve(cwd, traceFile)))) {
-    throw new Invalid(`The folder for "traceFile" does not exist: ${path.dirname(path.resolve(cwd, traceFile))}.`);
+    throw new Invalid(
+      `The folder for "traceFile" does not exist: ${path.dirname(path.resolve(cwd, traceFile))}.`,
+    );
   }
   const sampling = c.sampling;
-  if (sampling !== undefined && (typeof sampling !== 'object' || sampling === null || Array.isArray(sampling))) {
+  if (
+    sampling !== undefined &&
+    (typeof sampling !== 'object' || sampling === null || Array.isArray(sampling))
+  ) {
     throw new Invalid('"sampling" must be an object.');
   }
-  if (sampling !== undefined) notes.push('"sampling" is stored but not applied yet: every event is recorded.');
+  if (sampling !== undefined)
+    notes.push('"sampling" is stored but not applied yet: every event is recorded.');
   const common: CommonConfiguration = {
     trace: stringList(c, 'trace'),
     state: stringList(c, 'state'),
@@ -125,6 +133,7 @@ function normalize(raw: unknown): DebugConfiguration {
     runtimeArgs: stringList(c, 'runtimeArgs'),
     console: consoleKind as LaunchConfiguration['console'],
     stopOnEntry: optionalBoolean(c, 'stopOnEntry') ?? false,
+    autoAttachChildProcesses: optionalBoolean(c, 'autoAttachChildProcesses') ?? true,
   };
 }
 
@@ -148,7 +157,8 @@ function optionalString(c: Record<string, unknown>, key: string): string | undef
 function optionalBoolean(c: Record<string, unknown>, key: string): boolean | undefined {
   const value = c[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new Invalid(`"${key}" must be true or false, not ${typeName(value)}.`);
+  if (typeof value !== 'boolean')
+    throw new Invalid(`"${key}" must be true or false, not ${typeName(value)}.`);
   return value;
 }
 

@@ -7,10 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { RuntimeConfig } from '../runtime/config';
 import { CONFIG_ENV } from '../runtime/config';
-import { defaultCacheDir, runtimeLaunchEnv } from '../runtime/launchEnv';
+import { defaultCacheDir, quoteOption, runtimeLaunchEnv } from '../runtime/launchEnv';
 import { CdpClient } from './cdp';
+import { CHILD_DEBUG_ENV } from './childDebugProtocol';
 import type { AttachConfiguration, DebugConfiguration, LaunchConfiguration } from './config';
 import { findWebSocketUrl, launchUnderInspector } from './inspector';
+import type { DebugThread } from './thread';
 
 export interface Debuggee {
   cdp: CdpClient;
@@ -41,6 +43,7 @@ export async function launch(
   preloadPath: string,
   runtime: Partial<RuntimeConfig>,
   output: (category: 'stdout' | 'stderr', text: string) => void,
+  children?: { bootloader: string; environmentValue: string },
 ): Promise<Debuggee> {
   if (!existsSync(preloadPath)) {
     throw new Error(`Cinescope's runtime bundle is missing at ${preloadPath}: run \`npm run build\`.`);
@@ -56,7 +59,7 @@ export async function launch(
     program: config.program,
     args: config.args,
     cwd: config.cwd,
-    env: runtimeLaunchEnv(base, preloadPath, runtime),
+    env: withChildDebugging(runtimeLaunchEnv(base, preloadPath, runtime), children),
     output,
   });
   try {
@@ -65,6 +68,19 @@ export async function launch(
     launched.child.kill();
     throw error;
   }
+}
+
+/** Adds the child-process bootloader (childDebug.ts) to the environment, when asked for. */
+function withChildDebugging(
+  env: NodeJS.ProcessEnv,
+  children: { bootloader: string; environmentValue: string } | undefined,
+): NodeJS.ProcessEnv {
+  if (!children) return env;
+  return {
+    ...env,
+    NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${quoteOption(children.bootloader)}`.trim(),
+    [CHILD_DEBUG_ENV]: children.environmentValue,
+  };
 }
 
 /** Connects to a program started with `--inspect`. */
@@ -113,5 +129,30 @@ export async function injectRuntime(
     return "Cinescope's runtime is loaded into the program: events from now on are recorded (modules loaded before attaching are not instrumented).";
   } catch (error) {
     return `Cinescope could not load its runtime into the program (${(error as Error).message}).`;
+  }
+}
+
+/** How long a terminated program may take to end before it is killed. */
+const KILL_AFTER_MS = 5000;
+
+/**
+ * Asks the launched program to end: SIGTERM, so that the runtime sends its last events, then
+ * SIGKILL if it is still there after a while. False when it has already ended.
+ */
+export async function stopProgram(child: ChildProcess, threads: DebugThread[]): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  // A paused program cannot run its signal handlers: let every thread go first.
+  await releaseThreads(threads);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+  child.once('exit', () => clearTimeout(timer));
+  return true;
+}
+
+/** No more pauses: every thread runs on (before detaching or terminating). */
+export async function releaseThreads(threads: DebugThread[]): Promise<void> {
+  for (const thread of threads) {
+    await thread.cdp.Debugger.setSkipAllPauses({ skip: true }).catch(() => {});
+    await thread.cdp.Debugger.resume({}).catch(() => {});
   }
 }

@@ -43,7 +43,11 @@ export class Inspection {
     for (const frame of callFrames.slice(start, end)) {
       const id = this.nextFrame++;
       this.frames.set(id, { thread, frame });
-      stackFrames.push({ id, name: frame.functionName || '(anonymous)', ...this.position(thread, frame.location) });
+      stackFrames.push({
+        id,
+        name: frame.functionName || '(anonymous)',
+        ...this.position(thread, frame.location),
+      });
     }
     return { stackFrames, totalFrames: callFrames.length };
   }
@@ -111,7 +115,10 @@ export class Inspection {
     const seen = new Set<string>();
     const sources: DebugProtocol.Source[] = [];
     for (const script of thread?.scripts.all() ?? []) {
-      for (const file of [...(script.map ? script.sources : []), ...(script.path && !script.map ? [script.path] : [])]) {
+      for (const file of [
+        ...(script.map ? script.sources : []),
+        ...(script.path && !script.map ? [script.path] : []),
+      ]) {
         if (seen.has(file)) continue;
         seen.add(file);
         sources.push({ name: path.basename(file), path: file });

@@ -40,7 +40,8 @@ export class MapPredictor {
     const found: PredictedScript[] = [];
     for (const candidate of candidates) {
       const predicted = this.mapOf(candidate);
-      if (predicted?.map.resolvedSources.some((s) => s && (filePath(s) ?? s) === source)) found.push(predicted);
+      if (predicted?.map.resolvedSources.some((s) => s && (filePath(s) ?? s) === source))
+        found.push(predicted);
     }
     return found;
   }

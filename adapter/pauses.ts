@@ -13,6 +13,8 @@ export interface PauseHost {
   stopped(event: StoppedEvent): void;
   log(text: string, category: 'console' | 'stdout'): void;
   stopOnEntry(): boolean;
+  /** Whether a script URL is Cinescope's own (its runtime, its child-process bootloader). */
+  isOwnScript(url: string): boolean;
 }
 
 type Resume = 'continue' | 'stepOver' | 'stepInto' | 'stepOut';
@@ -39,6 +41,14 @@ export class PauseHandler {
       await cdp.Debugger.resume({}).catch(() => {});
       return;
     }
+    if (
+      (event.reason === 'exception' || event.reason === 'promiseRejection') &&
+      event.callFrames.some((frame) => this.host.isOwnScript(frame.url))
+    ) {
+      // Cinescope's code catches its own exceptions (a missing optional module…): not the user's.
+      await cdp.Debugger.resume({}).catch(() => {});
+      return;
+    }
     const expected = this.expecting.get(thread);
     this.expecting.delete(thread);
     const hit = (event.hitBreakpoints ?? []).map((id) => this.breakpoints.lookup(id));
@@ -59,7 +69,9 @@ export class PauseHandler {
       }
     }
     thread.paused = event;
-    this.host.stopped(new StoppedEvent(this.reason(event, expected, ours.length > 0), thread.id, this.text(event)));
+    this.host.stopped(
+      new StoppedEvent(this.reason(event, expected, ours.length > 0), thread.id, this.text(event)),
+    );
   }
 
   async resume(thread: DebugThread, how: Resume): Promise<void> {
@@ -78,7 +90,11 @@ export class PauseHandler {
     await thread.cdp.Debugger.pause();
   }
 
-  private reason(event: Protocol.Debugger.PausedEvent, expected: 'step' | 'pause' | undefined, atBreakpoint: boolean) {
+  private reason(
+    event: Protocol.Debugger.PausedEvent,
+    expected: 'step' | 'pause' | undefined,
+    atBreakpoint: boolean,
+  ) {
     if (event.reason === 'exception' || event.reason === 'promiseRejection') return 'exception';
     if ((event.reason as string) === 'Break on start') return 'entry';
     if (atBreakpoint) return 'breakpoint';
@@ -93,7 +109,11 @@ export class PauseHandler {
   }
 
   /** `value is {x}`: each `{expression}` evaluated in the paused frame. */
-  private async logMessage(thread: DebugThread, frame: Protocol.Debugger.CallFrame, template: string): Promise<string> {
+  private async logMessage(
+    thread: DebugThread,
+    frame: Protocol.Debugger.CallFrame,
+    template: string,
+  ): Promise<string> {
     const parts = template.split(/(\{[^{}]+\})/);
     let text = '';
     for (const part of parts) {
@@ -107,7 +127,9 @@ export class PauseHandler {
           expression: part.slice(1, -1),
           silent: true,
         });
-        text += exceptionDetails ? `<${exceptionDetails.exception?.description?.split('\n')[0] ?? 'error'}>` : plain(result);
+        text += exceptionDetails
+          ? `<${exceptionDetails.exception?.description?.split('\n')[0] ?? 'error'}>`
+          : plain(result);
       } catch (error) {
         text += `<${(error as Error).message}>`;
       }

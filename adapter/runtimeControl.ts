@@ -23,7 +23,11 @@ export const NO_RUNTIME =
   'so trace points and function tracing record nothing. Launch it through Cinescope to record.';
 
 /** Calls `method(...args)` on the control surface of `target`'s thread. Never throws. */
-export async function callControl<T>(target: RuntimeTarget, method: string, args: unknown[]): Promise<ControlResult<T>> {
+export async function callControl<T>(
+  target: RuntimeTarget,
+  method: string,
+  args: unknown[],
+): Promise<ControlResult<T>> {
   const control = `globalThis[Symbol.for(${JSON.stringify(CONTROL_KEY)})]`;
   const expression =
     `(() => { const c = ${control}; ` +

@@ -74,7 +74,11 @@ export class ScriptRegistry {
       for (const bias of [GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND] as const) {
         const original = originalPositionFor(script.map, { line: line + 1, column, bias });
         if (original.source !== null) {
-          return { path: filePath(original.source) ?? original.source, line: original.line - 1, column: original.column };
+          return {
+            path: filePath(original.source) ?? original.source,
+            line: original.line - 1,
+            column: original.column,
+          };
         }
       }
     }
@@ -88,10 +92,19 @@ export class ScriptRegistry {
 }
 
 /** The first generated position of a 0-based line of the original `file` in a map, if any. */
-export function generatedPositions(map: TraceMap, file: string, line: number): { line: number; column: number }[] {
+export function generatedPositions(
+  map: TraceMap,
+  file: string,
+  line: number,
+): { line: number; column: number }[] {
   const source = map.resolvedSources.find((s) => s && (filePath(s) ?? s) === file);
   if (!source) return [];
-  const positions = allGeneratedPositionsFor(map, { source, line: line + 1, column: 0, bias: LEAST_UPPER_BOUND });
+  const positions = allGeneratedPositionsFor(map, {
+    source,
+    line: line + 1,
+    column: 0,
+    bias: LEAST_UPPER_BOUND,
+  });
   const first = positions.sort((a, b) => a.line - b.line || a.column - b.column)[0];
   return first ? [{ line: first.line - 1, column: first.column }] : [];
 }
@@ -127,7 +140,9 @@ export function loadSourceMap(sourceMapURL: string, scriptUrl: string): TraceMap
       return new TraceMap(text, scriptUrl);
     }
     const scriptFile = filePath(scriptUrl);
-    const mapFile = filePath(sourceMapURL) ?? (scriptFile ? path.resolve(path.dirname(scriptFile), sourceMapURL) : undefined);
+    const mapFile =
+      filePath(sourceMapURL) ??
+      (scriptFile ? path.resolve(path.dirname(scriptFile), sourceMapURL) : undefined);
     if (!mapFile) return undefined;
     return new TraceMap(readFileSync(mapFile, 'utf8'), pathToFileURL(mapFile).href);
   } catch {

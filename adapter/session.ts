@@ -3,28 +3,35 @@
  * program runs. Free of `vscode` imports: VS Code runs it inline, `cinescope dap` over stdio, the
  * tests on in-memory streams.
  */
-import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent, ExitedEvent } from '@vscode/debugadapter';
+import {
+  DebugSession,
+  InitializedEvent,
+  OutputEvent,
+  TerminatedEvent,
+  ExitedEvent,
+} from '@vscode/debugadapter';
 import { BreakpointEvent, Event, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { defaultTraceName } from '../runtime/launchEnv';
 import { BreakpointBook } from './breakpoints';
-import type { CdpClient } from './cdp';
+import { ChildEndpoint } from './childProcesses';
 import { validateDebugConfiguration } from './config';
 import type { DebugConfiguration } from './config';
-import { CustomEvent, CustomRequest } from './customRequests';
-import type { SetFunctionTracingArguments, SetTracePointsArguments, TracePointState } from './customRequests';
-import { attach, injectRuntime, launch, runtimeConfigFor } from './debuggee';
+import { CAPABILITIES } from './capabilities';
+import { answerCustomRequest, createTracePointManager } from './customHandlers';
+import { CustomEvent } from './customRequests';
+import { attach, injectRuntime, launch, releaseThreads, runtimeConfigFor, stopProgram } from './debuggee';
 import type { Debuggee } from './debuggee';
-import { setFunctionTracing } from './functionTracing';
 import { MapPredictor } from './mapPredictor';
 import { PauseHandler } from './pauses';
 import { Inspection } from './inspection';
-import { DebugThread } from './thread';
+import type { DebugThread } from './thread';
+import { Threads } from './threads';
 import { externalSink, fileSink } from './traceSink';
 import type { ExternalCollector, TraceSink } from './traceSink';
-import { TracePointManager } from './tracePoints';
+import type { TracePointManager } from './tracePoints';
 
 export interface CinescopeSessionOptions {
   /** dist/runtime/preload.js, the runtime bundle the program loads. */
@@ -42,17 +49,18 @@ export class CinescopeSession extends DebugSession {
   private config: DebugConfiguration | undefined;
   private debuggee: Debuggee | undefined;
   private sink: TraceSink | undefined;
-  private readonly threads = new Map<number, DebugThread>();
+  private readonly threads: Threads;
   private readonly breakpoints = new BreakpointBook(
-    () => [...this.threads.values()],
+    () => this.threads.all(),
     (bp) => this.sendEvent(new BreakpointEvent('changed', bp)),
   );
   private readonly pauses: PauseHandler;
   private readonly inspection: Inspection;
   private tracePoints: TracePointManager | undefined;
   private exceptionState: 'none' | 'uncaught' | 'all' = 'none';
-  private configured = false;
-  private ended = false;
+  private childEndpoint: ChildEndpoint | undefined;
+  private runtimeSession = '';
+  private ending: Promise<void> | undefined;
   private readonly started = Date.now();
 
   constructor(private readonly options: CinescopeSessionOptions) {
@@ -63,8 +71,20 @@ export class CinescopeSession extends DebugSession {
       stopped: (event) => this.sendEvent(event),
       log: (text, category) => this.log(text, category),
       stopOnEntry: () => this.config?.request === 'launch' && this.config.stopOnEntry,
+      isOwnScript: (url) => url.includes(path.dirname(options.preloadPath)),
     });
     this.inspection = new Inspection((id) => this.threads.get(id));
+    this.threads = new Threads({
+      breakpoints: this.breakpoints,
+      pauses: this.pauses,
+      inspection: this.inspection,
+      runtimeDir: path.dirname(options.preloadPath),
+      config: () => this.config,
+      exceptionState: () => this.exceptionState,
+      mainScriptParsed: (scriptId, url) => void this.tracePoints?.scriptParsed(scriptId, url),
+      log: (text, category) => this.log(text, category),
+      sendEvent: (event) => this.sendEvent(event),
+    });
   }
 
   /** A line in the client's Debug Console. */
@@ -73,19 +93,7 @@ export class CinescopeSession extends DebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsConditionalBreakpoints: true,
-      supportsHitConditionalBreakpoints: true,
-      supportsLogPoints: true,
-      supportsEvaluateForHovers: true,
-      supportsTerminateRequest: true,
-      supportsLoadedSourcesRequest: true,
-      exceptionBreakpointFilters: [
-        { filter: 'all', label: 'Caught Exceptions', default: false },
-        { filter: 'uncaught', label: 'Uncaught Exceptions', default: false },
-      ],
-    };
+    response.body = CAPABILITIES;
     this.sendResponse(response);
   }
 
@@ -107,86 +115,48 @@ export class CinescopeSession extends DebugSession {
       ? externalSink(this.options.collector)
       : await fileSink(config.traceFile ?? path.resolve(config.cwd, defaultTraceName()));
     const runtime = runtimeConfigFor(config, this.sink);
+    this.runtimeSession = runtime.session ?? '';
     try {
+      const children =
+        config.request === 'launch' && config.autoAttachChildProcesses
+          ? await this.childDebugging()
+          : undefined;
       this.debuggee =
         config.request === 'launch'
-          ? await launch(config, this.options.preloadPath, runtime, (category, text) =>
-              this.sendEvent(new OutputEvent(text, category)),
+          ? await launch(
+              config,
+              this.options.preloadPath,
+              runtime,
+              (category, text) => this.sendEvent(new OutputEvent(text, category)),
+              children,
             )
           : await attach(config);
     } catch (error) {
+      this.childEndpoint?.close();
       await this.sink.dispose();
       throw new RequestError((error as Error).message);
     }
     const { cdp, child } = this.debuggee;
-    cdp.onListenerError((error) => this.log(`Cinescope adapter error: ${(error as Error).message}`, 'stderr'));
+    cdp.onListenerError((error) =>
+      this.log(`Cinescope adapter error: ${(error as Error).message}`, 'stderr'),
+    );
     // 'close', not 'exit': the program's last output must reach the client before the end.
     child?.on('close', (code, signal) => void this.programEnded(code, signal));
     cdp.onClose(() => {
       if (!child) void this.programEnded(null, null);
     });
-    const main = new DebugThread(1, 'Main Thread', cdp);
-    this.threads.set(1, main);
-    this.tracePoints = new TracePointManager({
-      cdp,
-      scriptsForPath: (file) => main.scripts.forPath(file),
-      reapplyBreakpoints: async (scriptId) => {
-        const script = main.scripts.get(scriptId);
-        if (script) await this.breakpoints.reapply(main, script);
-      },
+    this.tracePoints = createTracePointManager(cdp, this.threads, this.breakpoints, {
       log: (message) => this.log(message),
       changed: (file, tracePoints) =>
         this.sendEvent(new Event(CustomEvent.tracePointsChanged, { path: file, tracePoints })),
     });
-    await this.setUpThread(main, cdp, config.request === 'attach');
+    await this.threads.addMain(cdp, config.request === 'launch');
     if (config.request === 'attach') this.log(await injectRuntime(cdp, this.options.preloadPath, runtime));
     this.sendEvent(new InitializedEvent());
   }
 
-  private async setUpThread(thread: DebugThread, cdp: CdpClient, attached: boolean): Promise<void> {
-    const runtimeDir = path.dirname(this.options.preloadPath);
-    cdp.Debugger.on('scriptParsed', (event) => {
-      const own = event.url.includes(runtimeDir);
-      const script = thread.scripts.add(
-        event.scriptId,
-        event.url,
-        own ? undefined : event.sourceMapURL,
-        this.config?.sourceMaps ?? true,
-      );
-      if (script.map) void this.breakpoints.scriptParsed(thread, script);
-      if (thread.id === 1 && script.path) void this.tracePoints?.scriptParsed(event.scriptId, event.url);
-    });
-    cdp.Debugger.on('paused', (event) => void this.pauses.paused(thread, event));
-    cdp.Debugger.on('resumed', () => {
-      thread.paused = undefined;
-      this.inspection.release(thread);
-    });
-    cdp.Debugger.on('breakpointResolved', (event) =>
-      this.breakpoints.resolved(thread, event.breakpointId, event.location),
-    );
-    if (attached) {
-      // A launched program's output comes from its stdout and stderr; an attached one's from console calls.
-      cdp.Runtime.on('consoleAPICalled', (event) => this.log(this.inspection.consoleText(event), 'stdout'));
-    }
-    cdp.Runtime.on('executionContextDestroyed', () => {
-      // Under --inspect-brk the exiting process waits until the debugger goes.
-      if (thread.id === 1 && this.debuggee?.child) cdp.close();
-    });
-    await cdp.Runtime.enable();
-    await cdp.Debugger.enable({});
-    await cdp.Debugger.setPauseOnExceptions({ state: this.exceptionState });
-    // Our runtime and the skipped files are stepped over.
-    const patterns = [escapeRegex(runtimeDir), ...(this.config?.skipFiles ?? []).map(globToRegex)];
-    await cdp.Debugger.setBlackboxPatterns({ patterns });
-    if (this.config?.sourceMaps !== false) {
-      await cdp.Debugger.setInstrumentationBreakpoint({ instrumentation: 'beforeScriptWithSourceMapExecution' });
-    }
-    await this.breakpoints.applyAll(thread);
-  }
-
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.handle(response, async () => {
-      this.configured = true;
       await this.threads.get(1)?.cdp.Runtime.runIfWaitingForDebugger();
     });
   }
@@ -208,15 +178,19 @@ export class CinescopeSession extends DebugSession {
   ): void {
     this.handle(response, async () => {
       const filters = args.filters ?? [];
-      this.exceptionState = filters.includes('all') ? 'all' : filters.includes('uncaught') ? 'uncaught' : 'none';
-      for (const thread of this.threads.values()) {
+      this.exceptionState = filters.includes('all')
+        ? 'all'
+        : filters.includes('uncaught')
+          ? 'uncaught'
+          : 'none';
+      for (const thread of this.threads.all()) {
         await thread.cdp.Debugger.setPauseOnExceptions({ state: this.exceptionState });
       }
     });
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [...this.threads.values()].map((t) => new Thread(t.id, t.name)) };
+    response.body = { threads: this.threads.all().map((t) => new Thread(t.id, t.name)) };
     this.sendResponse(response);
   }
 
@@ -230,11 +204,17 @@ export class CinescopeSession extends DebugSession {
     });
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+  protected override nextRequest(
+    response: DebugProtocol.NextResponse,
+    args: DebugProtocol.NextArguments,
+  ): void {
     this.handle(response, () => this.pauses.resume(this.thread(args.threadId), 'stepOver'));
   }
 
-  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+  protected override stepInRequest(
+    response: DebugProtocol.StepInResponse,
+    args: DebugProtocol.StepInArguments,
+  ): void {
     this.handle(response, () => this.pauses.resume(this.thread(args.threadId), 'stepInto'));
   }
 
@@ -245,7 +225,10 @@ export class CinescopeSession extends DebugSession {
     this.handle(response, () => this.pauses.resume(this.thread(args.threadId), 'stepOut'));
   }
 
-  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
+  protected override pauseRequest(
+    response: DebugProtocol.PauseResponse,
+    args: DebugProtocol.PauseArguments,
+  ): void {
     this.handle(response, () => this.pauses.pause(this.thread(args.threadId)));
   }
 
@@ -258,7 +241,10 @@ export class CinescopeSession extends DebugSession {
     });
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+  protected override scopesRequest(
+    response: DebugProtocol.ScopesResponse,
+    args: DebugProtocol.ScopesArguments,
+  ): void {
     this.handle(response, async () => {
       response.body = { scopes: this.inspection.scopes(args.frameId) };
     });
@@ -286,7 +272,10 @@ export class CinescopeSession extends DebugSession {
     });
   }
 
-  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+  protected override sourceRequest(
+    response: DebugProtocol.SourceResponse,
+    args: DebugProtocol.SourceArguments,
+  ): void {
     this.handle(response, async () => {
       response.body = await this.inspection.source(args.source?.sourceReference ?? args.sourceReference);
     });
@@ -299,10 +288,9 @@ export class CinescopeSession extends DebugSession {
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.handle(response, async () => {
+      // The program's exit ends the session (and writes the trace).
       const child = this.debuggee?.child;
-      // SIGTERM lets the runtime send its last events; the exit ends the session.
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      else await this.programEnded(null, null);
+      if (!child || !(await stopProgram(child, this.threads.all()))) await this.programEnded(null, null);
     });
   }
 
@@ -314,13 +302,11 @@ export class CinescopeSession extends DebugSession {
       const child = this.debuggee?.child;
       // An attached program is left running: we did not start it.
       const kill = child !== undefined && (args.terminateDebuggee ?? true);
-      if (child && kill && child.exitCode === null && child.signalCode === null) {
+      if (kill && child) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      } else if (!kill) {
-        const main = this.threads.get(1);
-        await main?.cdp.Debugger.resume({}).catch(() => {});
+        if (await stopProgram(child, this.threads.all())) await exited;
+      } else {
+        await releaseThreads(this.threads.all());
       }
       await this.programEnded(child?.exitCode ?? null, child?.signalCode ?? null, !kill);
     }).then(() => this.options.onDisconnected?.());
@@ -328,42 +314,69 @@ export class CinescopeSession extends DebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     this.handle(response, async () => {
-      if (command === CustomRequest.setTracePoints) {
-        const { source, lines } = (args ?? {}) as Partial<SetTracePointsArguments>;
-        if (!source?.path || !Array.isArray(lines)) {
-          throw new RequestError('cinescope/setTracePoints needs { source: { path }, lines: number[] }.');
-        }
-        if (!this.tracePoints) throw new RequestError('Trace points need a running program.');
-        const tracePoints: TracePointState[] = await this.tracePoints.set(path.resolve(source.path), lines);
-        response.body = { tracePoints };
-      } else if (command === CustomRequest.setFunctionTracing) {
-        const targets = [...this.threads.values()].map((t) => t.cdp);
-        if (targets.length === 0) throw new RequestError('Function tracing needs a running program.');
-        const outcome = await setFunctionTracing(targets, (args ?? {}) as SetFunctionTracingArguments);
-        if (outcome.message) this.log(outcome.message);
-        response.body = outcome;
-      } else if (command === CustomRequest.traceStatus) {
-        if (!this.sink) throw new RequestError('No trace is being recorded: launch or attach first.');
-        response.body = { destination: this.sink.destination, ...this.sink.stats() };
-      } else {
-        throw new RequestError(`Unknown request '${command}'.`);
-      }
+      const answer = await answerCustomRequest(command, args, {
+        tracePoints: this.tracePoints,
+        threads: this.threads.all(),
+        sink: this.sink,
+        log: (text) => this.log(text),
+      });
+      if (answer.type === 'error') throw new RequestError(answer.message);
+      response.body = answer.body;
     });
   }
 
-  /** The program exited or the connection dropped: writes the trace and ends the session once. */
-  private async programEnded(code: number | null, signal: NodeJS.Signals | null, detached = false): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
+  /** Starts the endpoint where the program's child processes announce themselves. */
+  private async childDebugging(): Promise<{ bootloader: string; environmentValue: string } | undefined> {
+    const bootloader = path.join(path.dirname(this.options.preloadPath), 'childDebug.js');
+    if (!existsSync(bootloader)) {
+      this.log(`Child processes will not be debugged: ${bootloader} is missing (run \`npm run build\`).`);
+      return undefined;
+    }
+    this.childEndpoint = await ChildEndpoint.start((child) => void this.threads.addProcess(child));
+    return { bootloader, environmentValue: this.childEndpoint.environmentValue };
+  }
+
+  /**
+   * Ends the session when its client is gone without a `disconnect` (the stdio adapter's input
+   * closed): a launched program is stopped, an attached one let go, the trace written.
+   */
+  async close(): Promise<void> {
+    const child = this.debuggee?.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      if (await stopProgram(child, this.threads.all())) await closed;
+    } else if (!child) {
+      await releaseThreads(this.threads.all());
+    }
+    await this.programEnded(child?.exitCode ?? null, child?.signalCode ?? null, !child);
+  }
+
+  /** The program exited or the connection dropped: writes the trace and ends the session, once. */
+  private programEnded(code: number | null, signal: NodeJS.Signals | null, detached = false): Promise<void> {
+    // Started on the next tick: ending closes the connection, whose close handler calls this again.
+    this.ending ??= Promise.resolve().then(() => this.endSession(code, signal, detached));
+    return this.ending;
+  }
+
+  private async endSession(
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    detached: boolean,
+  ): Promise<void> {
     this.tracePoints?.dispose();
+    this.childEndpoint?.close();
+    this.threads.closeProcesses();
     this.debuggee?.cdp.close();
-    const message = await this.sink?.finish({
-      program: this.config?.request === 'launch' ? this.config.program : 'attached',
-      session: randomBytes(8).toString('hex'),
-      exitCode: String(code ?? ''),
-      ...(signal ? { signal } : {}),
-      recordedAt: new Date(this.started).toISOString(),
-    }, !detached);
+    const message = await this.sink?.finish(
+      {
+        program: this.config?.request === 'launch' ? this.config.program : 'attached',
+        session: this.runtimeSession,
+        exitCode: String(code ?? ''),
+        ...(signal ? { signal } : {}),
+        recordedAt: new Date(this.started).toISOString(),
+      },
+      !detached,
+    );
     if (message) this.log(message);
     if (this.debuggee?.child) this.sendEvent(new ExitedEvent(code ?? (signal ? 128 : 1)));
     this.sendEvent(new TerminatedEvent());
@@ -382,34 +395,13 @@ export class CinescopeSession extends DebugSession {
       (error: Error) => {
         const sentence = error instanceof RequestError ? error.message : `Internal error: ${error.message}`;
         // `_`-prefixed variables are substituted as they are (the others count as private data).
-        this.sendErrorResponse(response, { id: 1, format: '{_message}', variables: { _message: sentence }, showUser: true });
+        this.sendErrorResponse(response, {
+          id: 1,
+          format: '{_message}',
+          variables: { _message: sentence },
+          showUser: true,
+        });
       },
     );
   }
-
-  /** Whether configurationDone arrived (breakpoints are set before the program runs). */
-  get isConfigured(): boolean {
-    return this.configured;
-  }
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `**​/node_modules/**` → a regex over script URLs; `<node_internals>` → Node's own modules. */
-function globToRegex(glob: string): string {
-  if (glob.startsWith('<node_internals>')) return '^node:';
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      out += '.*';
-      i++;
-      if (glob[i + 1] === '/') i++;
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else out += escapeRegex(c);
-  }
-  return out + '$';
 }

@@ -24,7 +24,8 @@ import type { Binding, NodePath, Scope } from '@babel/traverse';
 import type { File, Statement } from '@babel/types';
 
 // @babel/traverse is CommonJS with a `default` export; bundlers and Node's ESM loader differ.
-const traverse = ((_traverse as unknown as { default?: typeof _traverse }).default ?? _traverse) as typeof _traverse;
+const traverse = ((_traverse as unknown as { default?: typeof _traverse }).default ??
+  _traverse) as typeof _traverse;
 
 /** Must match `TRACE_POINTS_KEY` of runtime/tracePoints.ts (the adapter does not import runtime/). */
 export const TRACE_POINTS_SYMBOL = 'cinescope.tracePoints';
@@ -125,7 +126,14 @@ function write(
     const reads = variablesAt(scope, path.node.start!);
     const self = thisAt(path);
     const condition = breakpointCondition(request.id, reads, self, names);
-    const base = { id: request.id, line: request.line, statementLine: found.line, column, vars: reads.map((r) => r.name), condition };
+    const base = {
+      id: request.id,
+      line: request.line,
+      statementLine: found.line,
+      column,
+      vars: reads.map((r) => r.name),
+      condition,
+    };
     if (!scope.getFunctionParent()) {
       const reason = isModule
         ? 'Top-level code of an ES module cannot be edited while it runs: traced by a conditional breakpoint (~100 µs a hit).'
@@ -160,7 +168,9 @@ function traceableStatements(ast: ParseResult<File>): Found[] {
       const bareBody =
         path.listKey === undefined &&
         (path.key === 'body' || path.key === 'consequent' || path.key === 'alternate') &&
-        (path.parentPath?.isLoop() || path.parentPath?.isIfStatement() || path.parentPath?.isLabeledStatement());
+        (path.parentPath?.isLoop() ||
+          path.parentPath?.isIfStatement() ||
+          path.parentPath?.isLabeledStatement());
       // A labelled statement's body keeps its label: the probe goes before the label instead.
       if (path.parentPath?.isLabeledStatement()) return;
       if ((inList || bareBody) && path.node.loc) found.push({ path, line: path.node.loc.start.line });
@@ -176,8 +186,11 @@ function statementAt(statements: readonly Found[], line: number): Found | undefi
 
 interface Read {
   name: string;
-  /** May throw when read (temporal dead zone): read inside its own `try`. */
-  guarded: boolean;
+  /**
+   * Whether the variable is in its temporal dead zone when the line runs: 'no'; 'yes' (declared
+   * further down in the same function: not read at all); 'maybe' (read inside its own `try`).
+   */
+  tdz: 'no' | 'maybe' | 'yes';
 }
 
 /** The variables a probe at `position` in `inner` reads, innermost scope first. */
@@ -193,8 +206,7 @@ function variablesAt(inner: Scope, position: number): Read[] {
       if (isCode(binding)) continue;
       const local = owner === probeFunction;
       if (!local && !capturedByInnerFunction(binding, owner)) continue;
-      if (!namedClassKeepsItself(binding, inner)) continue;
-      reads.push({ name, guarded: mayBeUninitialised(binding, local, position) });
+      reads.push({ name, tdz: deadZone(binding, local, position) });
     }
   }
   return reads;
@@ -203,19 +215,26 @@ function variablesAt(inner: Scope, position: number): Read[] {
 /**
  * Bindings that hold code or a module rather than the program's state: declared functions and
  * classes, imports, constants bound to a function, a class or `require(…)`. Recording them at every
- * hit would cost time (a module object is big) and show nothing that changes.
+ * hit would cost time (a module object is big) and show nothing that changes. (A class's name has
+ * one more trap: inside the class V8 resolves it to the class's own binding, which it keeps only
+ * when the class body uses it; a probe reading it would leave the methods on their old code.)
  */
 function isCode(binding: Binding): boolean {
   if (binding.kind === 'hoisted' || binding.kind === 'module') return true;
   const declaration = binding.path;
-  if (declaration.isClassDeclaration()) return true;
+  // Also the name of a function or class expression, bound inside it.
+  if (declaration.isClass() || declaration.isFunctionExpression()) return true;
   if (!declaration.isVariableDeclarator() || !binding.constant) return false;
   let init = declaration.node.init;
   while (init && (init.type === 'MemberExpression' || init.type === 'AwaitExpression')) {
     init = init.type === 'MemberExpression' ? init.object : init.argument;
   }
   if (!init) return false;
-  if (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression' || init.type === 'ClassExpression') {
+  if (
+    init.type === 'FunctionExpression' ||
+    init.type === 'ArrowFunctionExpression' ||
+    init.type === 'ClassExpression'
+  ) {
     return true;
   }
   return (
@@ -235,30 +254,19 @@ function capturedByInnerFunction(binding: Binding, owner: Scope): boolean {
   return uses.some((use) => functionOf(use.scope) !== owner);
 }
 
-/**
- * Inside a class declaration, its name refers to the class's own inner binding (V8), which V8
- * keeps only when code in the class body already uses it: otherwise reading it from a probe
- * would leave the methods on their old code.
- */
-function namedClassKeepsItself(binding: Binding, inner: Scope): boolean {
-  const declaration = binding.path;
-  if (!declaration.isClassDeclaration()) return true;
-  const classNode = declaration.node;
-  let insideClass = false;
-  for (let s: Scope | undefined = inner; s; s = s.parent) if (s.path.node === classNode) insideClass = true;
-  if (!insideClass) return true;
-  return binding.referencePaths.some((use) => use.findParent((p) => p.node === classNode) !== null);
-}
-
-function mayBeUninitialised(binding: Binding, local: boolean, position: number): boolean {
+function deadZone(binding: Binding, local: boolean, position: number): Read['tdz'] {
   const lexical = binding.kind === 'let' || binding.kind === 'const' || binding.kind === 'module';
   const classBinding = binding.path.isClassDeclaration() || binding.path.isClassExpression();
-  if (!lexical && !classBinding) return false;
-  if (binding.kind === 'module' || !local) return true;
-  // Declared earlier in the same function and not in a switch: initialised by the time the line runs.
+  if (!lexical && !classBinding) return 'no';
+  if (binding.kind === 'module' || !local) return 'maybe';
   const declaration = binding.path.isVariableDeclarator() ? binding.path.parentPath! : binding.path;
-  if (declaration.node.end == null || declaration.node.end > position) return true;
-  return binding.scope.path.isSwitchStatement();
+  const { start, end } = declaration.node;
+  if (start == null || end == null) return 'maybe';
+  // Further down in the same function: code only runs forward to it (a loop iteration or a
+  // switch instance has its own bindings), so it is not initialised yet.
+  if (start >= position) return 'yes';
+  // Earlier in the same function: initialised, except when a switch jumped over it.
+  return end <= position && !binding.scope.path.isSwitchStatement() ? 'no' : 'maybe';
 }
 
 type SelfRead = 'none' | 'plain' | 'guarded';
@@ -266,7 +274,11 @@ type SelfRead = 'none' | 'plain' | 'guarded';
 /** Whether `this` is worth recording at `path`, and whether it may be uninitialised (before `super()`). */
 function thisAt(path: NodePath): SelfRead {
   const owner = path.findParent(
-    (p) => (p.isFunction() && !p.isArrowFunctionExpression()) || p.isStaticBlock() || p.isClassProperty() || p.isClassPrivateProperty(),
+    (p) =>
+      (p.isFunction() && !p.isArrowFunctionExpression()) ||
+      p.isStaticBlock() ||
+      p.isClassProperty() ||
+      p.isClassPrivateProperty(),
   );
   if (!owner) return 'none';
   if (owner.isClassMethod() && owner.node.kind === 'constructor') {
@@ -288,23 +300,30 @@ function key(name: string): string {
 }
 
 /** The probe inserted before a statement: one line, never throws, one flag read when off. */
-function probeText(id: number, reads: readonly Read[], self: SelfRead, names: { runtime: string; value: string }): string {
+function probeText(
+  id: number,
+  reads: readonly Read[],
+  self: SelfRead,
+  names: { runtime: string; value: string },
+): string {
   const t = names.runtime;
-  const guardedReads = reads.filter((r) => r.guarded);
   let setup = '';
   const fields: string[] = [];
-  guardedReads.forEach((read, i) => {
-    setup += `let ${names.value}${i};try{${names.value}${i}=${read.name}}catch{${names.value}${i}=${t}.tdz}`;
+  reads.forEach((read, i) => {
+    if (read.tdz === 'no') fields.push(read.name);
+    else if (read.tdz === 'yes') fields.push(`[${key(read.name)}]:${t}.tdz`);
+    else {
+      setup += `let ${names.value}${i};try{${names.value}${i}=${read.name}}catch{${names.value}${i}=${t}.tdz}`;
+      fields.push(`[${key(read.name)}]:${names.value}${i}`);
+    }
   });
-  let i = 0;
-  for (const read of reads) fields.push(read.guarded ? `[${key(read.name)}]:${names.value}${i++}` : read.name);
   let selfArg = '';
   if (self === 'plain') selfArg = ',this';
   if (self === 'guarded') {
     setup += `let ${names.value}t;try{${names.value}t=this}catch{}`;
     selfArg = `,${names.value}t`;
   }
-  const hit = guardedReads.length > 0 ? 'hitTdz' : 'hit';
+  const hit = reads.some((r) => r.tdz !== 'no') ? 'hitTdz' : 'hit';
   return (
     `try{const ${t}=globalThis[Symbol.for(${key(TRACE_POINTS_SYMBOL)})];` +
     `if(${t}.on[${id}]===1){${setup}${t}.${hit}(${id},{${fields.join(',')}}${selfArg})}}catch{}`
@@ -324,7 +343,12 @@ function breakpointCondition(
   const t = names.runtime;
   const v = names.value;
   let body = `const ${t}=globalThis[Symbol.for(${key(TRACE_POINTS_SYMBOL)})];if(!${t})return false;const ${v}={};`;
-  for (const read of reads) body += `try{${v}[${key(read.name)}]=${read.name}}catch{${v}[${key(read.name)}]=${t}.tdz}`;
+  // The debugger reads a variable in its dead zone as undefined (no throw): say 'tdz' where the
+  // code tells; elsewhere the `try` catches what a debugger evaluation does throw.
+  for (const read of reads) {
+    const field = `${v}[${key(read.name)}]`;
+    body += read.tdz === 'yes' ? `${field}=${t}.tdz;` : `try{${field}=${read.name}}catch{${field}=${t}.tdz}`;
+  }
   let selfArg = '';
   if (self !== 'none') {
     body += `let ${v}t;try{${v}t=this}catch{}`;

@@ -21,11 +21,17 @@
  * Every edit drops all breakpoints of the script in V8: the session re-sets its own
  * (`reapplyBreakpoints`), this manager its fallback ones.
  */
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import type { CdpClient } from './cdp';
 import type { TracePointState } from './customRequests';
 import { callControl } from './runtimeControl';
 import { planTracePoints } from './tracePointEdit';
+import { RETRY_MS, blocked, moved, refusal } from './tracePointMessages';
 import type { PlannedTracePoint } from './tracePointEdit';
+
+/** How many loaded files may prompt another try at defining points set before the runtime ran. */
+const MAX_DEFINE_RETRIES = 50;
 
 /** What the manager needs from the debug session. */
 export interface TracePointTarget {
@@ -59,20 +65,19 @@ interface Script {
   retries: number;
 }
 
-/**
- * Waits before retrying a refused edit. After the last, the point stays a breakpoint: V8 also
- * refuses to edit an async function for as long as any closure created in one of its finished
- * calls is alive (a stored `resolve`, a callback), which may be forever.
- */
-const RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 16000];
-
 /** The trace points of one debug session (main thread). */
 export class TracePointManager {
   private readonly points = new Map<string, Point[]>();
   private readonly scripts = new Map<string, Script>();
   private nextId = 1;
+  /** One id per file and line for the session, so a point switched off and on again keeps its probe. */
+  private readonly ids = new Map<string, number>();
+  private readonly lineOfId = new Map<number, number>();
+  /** Breakpoints by URL of points whose file is not loaded yet, by trace point id. */
+  private readonly unloaded = new Map<number, string>();
   private disposed = false;
   private runtimeMissing: string | undefined;
+  private defineRetries = 0;
 
   constructor(private readonly target: TracePointTarget) {}
 
@@ -84,7 +89,7 @@ export class TracePointManager {
     const kept = old.filter((p) => wanted.includes(p.state.line));
     const added: Point[] = wanted
       .filter((line) => !kept.some((p) => p.state.line === line))
-      .map((line) => ({ path, state: { line, id: this.nextId++, mode: 'pending' } }));
+      .map((line) => ({ path, state: { line, id: this.idFor(path, line), mode: 'pending' } }));
     const current = [...kept, ...added].sort((a, b) => a.state.line - b.state.line);
     if (current.length) this.points.set(path, current);
     else this.points.delete(path);
@@ -93,6 +98,7 @@ export class TracePointManager {
     if (removed.length) {
       await callControl(cdp, 'enableTracePoints', [removed.map((p) => p.state.id), false]);
       for (const script of this.scriptsOf(path)) await this.removeBreakpoints(script, removed);
+      await this.removeUnloadedBreakpoints(removed.map((p) => p.state.id));
     }
     if (current.length === 0) return [];
     const defined = await callControl(cdp, 'defineTracePoints', [
@@ -108,9 +114,7 @@ export class TracePointManager {
     this.runtimeMissing = undefined;
     const loaded = this.target.scriptsForPath(path);
     if (loaded.length === 0) {
-      for (const p of current) {
-        if (p.state.mode === 'pending') p.state = { ...p.state, message: 'Waiting for the file to be loaded.' };
-      }
+      await this.watchUnloaded(path, current);
       return this.states(path);
     }
     for (const { scriptId, url } of loaded) {
@@ -124,12 +128,33 @@ export class TracePointManager {
 
   /** A script was parsed: arms the trace points waiting for it. */
   async scriptParsed(scriptId: string, url: string): Promise<void> {
-    if (this.disposed || this.points.size === 0 || this.runtimeMissing) return;
+    if (this.disposed || this.points.size === 0) return;
+    if (this.runtimeMissing) {
+      await this.retryDefine(url);
+      return;
+    }
     for (const path of this.points.keys()) {
       if (this.target.scriptsForPath(path).some((s) => s.scriptId === scriptId)) {
         await this.apply(this.script(scriptId, url, path));
         this.target.changed?.(path, this.states(path));
       }
+    }
+  }
+
+  /**
+   * Points set before the runtime loaded (a launch stops before `--require` runs the preload, and
+   * VS Code sends trace points at `initialized`) are defined again when the program's own files
+   * load, by which time the preload has run. Bounded, for programs that run without the runtime.
+   */
+  private async retryDefine(url: string): Promise<void> {
+    if (!url.startsWith('file:') || this.defineRetries >= MAX_DEFINE_RETRIES) return;
+    this.defineRetries++;
+    for (const [path, points] of [...this.points]) {
+      const states = await this.set(
+        path,
+        points.map((p) => p.state.line),
+      );
+      if (!this.runtimeMissing) this.target.changed?.(path, states);
     }
   }
 
@@ -143,6 +168,71 @@ export class TracePointManager {
     this.points.clear();
   }
 
+  /**
+   * Points of a file no script of which is loaded yet: a conditional breakpoint by URL, planned
+   * from the file on disk, records their hits from the moment V8 compiles the file (code that
+   * runs while it loads, before any edit can land); the first edit then takes over.
+   */
+  private async watchUnloaded(path: string, points: readonly Point[]): Promise<void> {
+    const waiting = 'Waiting for the file to be loaded; until the live edit, a breakpoint records its hits.';
+    let source: string;
+    try {
+      source = await readFile(path, 'utf8');
+    } catch (error) {
+      const reason = `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`;
+      for (const p of points) p.state = { ...p.state, mode: 'pending', message: reason };
+      return;
+    }
+    const requests = points.map((p) => ({ id: p.state.id, line: p.state.line }));
+    const isModule = /\.mjs$|\.mts$/.test(path);
+    let plan = planTracePoints(source, requests, { isModule });
+    if (plan.type === 'unparsable' && !isModule) plan = planTracePoints(source, requests, { isModule: true });
+    const planned = new Map(plan.type === 'ok' ? plan.points.map((p) => [p.id, p]) : []);
+    for (const p of points) {
+      const point = planned.get(p.state.id);
+      if (!point) {
+        const reason =
+          plan.type === 'ok' ? plan.missing.find((m) => m.id === p.state.id)?.reason : plan.reason;
+        p.state = { ...p.state, mode: 'pending', message: reason ?? waiting };
+        continue;
+      }
+      if (!this.unloaded.has(point.id)) {
+        try {
+          const { breakpointId } = await this.target.cdp.Debugger.setBreakpointByUrl({
+            url: pathToFileURL(path).href,
+            // No column: code instrumented at load time has the same lines but other columns.
+            lineNumber: point.statementLine - 1,
+            condition: point.condition,
+          });
+          this.unloaded.set(point.id, breakpointId);
+        } catch (error) {
+          this.target.log(`Trace point at ${path}:${point.line}: no breakpoint: ${(error as Error).message}`);
+        }
+      }
+      p.state = { ...p.state, mode: 'pending', message: waiting };
+    }
+  }
+
+  private async removeUnloadedBreakpoints(ids: readonly number[]): Promise<void> {
+    for (const id of ids) {
+      const breakpointId = this.unloaded.get(id);
+      if (breakpointId === undefined) continue;
+      this.unloaded.delete(id);
+      await this.target.cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
+    }
+  }
+
+  private idFor(path: string, line: number): number {
+    const key = `${path}\n${line}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(key, id);
+      this.lineOfId.set(id, line);
+    }
+    return id;
+  }
+
   private states(path: string): TracePointState[] {
     return (this.points.get(path) ?? []).map((p) => ({ ...p.state }));
   }
@@ -150,7 +240,15 @@ export class TracePointManager {
   private script(scriptId: string, url: string, path: string): Script {
     let script = this.scripts.get(scriptId);
     if (!script) {
-      script = { scriptId, url, path, probed: new Set(), breakpoints: new Map(), queue: Promise.resolve(), retries: 0 };
+      script = {
+        scriptId,
+        url,
+        path,
+        probed: new Set(),
+        breakpoints: new Map(),
+        queue: Promise.resolve(),
+        retries: 0,
+      };
       this.scripts.set(scriptId, script);
     }
     return script;
@@ -177,27 +275,49 @@ export class TracePointManager {
     if (script.original === undefined) {
       script.original = (await cdp.Debugger.getScriptSource({ scriptId: script.scriptId })).scriptSource;
     }
-    const requests = points.map((p) => ({ id: p.state.id, line: p.state.line }));
+    // Points switched off keep their probes (one flag read a pass) so that switching them on
+    // again needs no edit.
+    const active = new Set(points.map((p) => p.state.id));
+    const requests = [
+      ...points.map((p) => ({ id: p.state.id, line: p.state.line })),
+      ...[...script.probed]
+        .filter((id) => !active.has(id))
+        .map((id) => ({ id, line: this.lineOfId.get(id)! })),
+    ];
     const isModule = /\.mjs$|\.mts$/.test(script.url);
     let plan = planTracePoints(script.original, requests, { isModule });
-    if (plan.type === 'unparsable' && !isModule) plan = planTracePoints(script.original, requests, { isModule: true });
+    if (plan.type === 'unparsable' && !isModule)
+      plan = planTracePoints(script.original, requests, { isModule: true });
     if (plan.type === 'unparsable') {
       for (const p of points) p.state = { ...p.state, mode: 'pending', message: plan.reason };
       return;
     }
     const byId = new Map(points.map((p) => [p.state.id, p]));
+    // Breakpoints set by URL while the file was not loaded now stand in for this script.
+    for (const p of points) {
+      const breakpointId = this.unloaded.get(p.state.id);
+      if (breakpointId === undefined || script.breakpoints.has(p.state.id)) continue;
+      this.unloaded.delete(p.state.id);
+      script.breakpoints.set(p.state.id, breakpointId);
+    }
     for (const m of plan.missing) {
-      const p = byId.get(m.id)!;
-      p.state = { ...p.state, mode: 'pending', message: m.reason };
+      const p = byId.get(m.id);
+      if (p) p.state = { ...p.state, mode: 'pending', message: m.reason };
     }
     const probes = plan.points.filter((p) => p.kind === 'probe');
-    const topLevel = plan.points.filter((p) => p.kind === 'topLevel');
+    const topLevel = plan.points.filter(
+      (p): p is Extract<PlannedTracePoint, { kind: 'topLevel' }> => p.kind === 'topLevel' && active.has(p.id),
+    );
     const needsEdit = probes.some((p) => !script.probed.has(p.id));
     if (needsEdit) {
       const outcome = await this.swap(script, plan.source);
       if (outcome === 'Ok') {
         script.probed = new Set(probes.map((p) => p.id));
-        // The edit dropped every breakpoint of the script, ours included.
+        // The edit dropped every breakpoint of the script, ours included; forget them in CDP too
+        // (a breakpoint by URL would come back in the next script loaded from this file).
+        for (const breakpointId of script.breakpoints.values()) {
+          await cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
+        }
         script.breakpoints.clear();
         script.retries = 0;
         clearTimeout(script.retry);
@@ -207,16 +327,16 @@ export class TracePointManager {
         const retrying = blocked(outcome) && this.scheduleRetry(script);
         const reason = refusal(outcome, retrying);
         for (const planned of probes) {
-          if (script.probed.has(planned.id)) continue;
+          const p = byId.get(planned.id);
+          if (!p || script.probed.has(planned.id)) continue;
           await this.ensureBreakpoint(script, planned);
-          const p = byId.get(planned.id)!;
           p.state = { ...p.state, mode: 'breakpoint', message: reason };
         }
       }
     }
     for (const planned of probes) {
-      if (!script.probed.has(planned.id)) continue;
-      const p = byId.get(planned.id)!;
+      const p = byId.get(planned.id);
+      if (!p || !script.probed.has(planned.id)) continue;
       p.state = { id: p.state.id, line: p.state.line, mode: 'probe', ...moved(planned) };
       await this.removeBreakpoints(script, [p]);
     }
@@ -224,14 +344,21 @@ export class TracePointManager {
       await this.ensureBreakpoint(script, planned);
       const p = byId.get(planned.id)!;
       const note = moved(planned).message;
-      p.state = { ...p.state, mode: 'breakpoint', message: note ? `${note} ${planned.reason}` : planned.reason };
+      p.state = {
+        ...p.state,
+        mode: 'breakpoint',
+        message: note ? `${note} ${planned.reason}` : planned.reason,
+      };
     }
   }
 
   /** Swaps the script's source; the CDP status, or a sentence when the call failed. */
   private async swap(script: Script, source: string): Promise<string> {
     try {
-      const result = await this.target.cdp.Debugger.setScriptSource({ scriptId: script.scriptId, scriptSource: source });
+      const result = await this.target.cdp.Debugger.setScriptSource({
+        scriptId: script.scriptId,
+        scriptSource: source,
+      });
       if (result.exceptionDetails) return `CompileError: ${result.exceptionDetails.text}`;
       return result.status ?? 'Ok';
     } catch (error) {
@@ -257,12 +384,18 @@ export class TracePointManager {
     if (script.breakpoints.has(planned.id)) return;
     try {
       const { breakpointId } = await this.target.cdp.Debugger.setBreakpoint({
-        location: { scriptId: script.scriptId, lineNumber: planned.statementLine - 1, columnNumber: planned.column },
+        location: {
+          scriptId: script.scriptId,
+          lineNumber: planned.statementLine - 1,
+          columnNumber: planned.column,
+        },
         condition: planned.condition,
       });
       script.breakpoints.set(planned.id, breakpointId);
     } catch (error) {
-      this.target.log(`Trace point at ${script.path}:${planned.line}: no breakpoint: ${(error as Error).message}`);
+      this.target.log(
+        `Trace point at ${script.path}:${planned.line}: no breakpoint: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -273,34 +406,5 @@ export class TracePointManager {
       script.breakpoints.delete(p.state.id);
       await this.target.cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
     }
-  }
-}
-
-/** The sentence shown when a point is not on the line asked for. */
-function moved(planned: PlannedTracePoint): { message?: string } {
-  return planned.statementLine === planned.line
-    ? {}
-    : { message: `No statement starts on line ${planned.line}: recording at line ${planned.statementLine}.` };
-}
-
-/** Refusals that go away once the program moves on: worth retrying. */
-function blocked(status: string): boolean {
-  return status === 'BlockedByActiveFunction' || status === 'BlockedByActiveGenerator';
-}
-
-/** Why V8 refused the edit, for the user. */
-function refusal(status: string, retrying: boolean): string {
-  const slow = retrying
-    ? 'recording through a conditional breakpoint (~100 µs a hit) until the edit is accepted'
-    : 'recording through a conditional breakpoint (~100 µs a hit); the edit is not retried any more';
-  switch (status) {
-    case 'BlockedByActiveFunction':
-      return `A function of this file is running, so V8 refused the live edit (BlockedByActiveFunction); ${slow}.`;
-    case 'BlockedByActiveGenerator':
-      return `A function of this file is suspended at an await or yield, so V8 refused the live edit (BlockedByActiveGenerator); ${slow}.`;
-    case 'BlockedByTopLevelEsModuleChange':
-      return `V8 refuses edits of an ES module's top-level code (BlockedByTopLevelEsModuleChange); ${slow}.`;
-    default:
-      return `The live edit failed (${status}); ${slow}.`;
   }
 }

@@ -116,11 +116,18 @@ function previewText(preview: Protocol.Runtime.ObjectPreview, description: strin
     const items = preview.properties.filter((p) => /^\d+$/.test(p.name)).map(value);
     return `${description ?? ''} [${items.join(', ')}${more}]`.trim();
   }
-  if (preview.type !== 'object' || (preview.subtype && preview.subtype !== 'map' && preview.subtype !== 'set')) {
+  if (
+    preview.type !== 'object' ||
+    (preview.subtype && preview.subtype !== 'map' && preview.subtype !== 'set')
+  ) {
     return description ?? preview.description ?? 'Object';
   }
   const entries = preview.entries
-    ? preview.entries.map((e) => (e.key ? `${previewText(e.key, e.key.description)} => ` : '') + previewText(e.value, e.value.description))
+    ? preview.entries.map(
+        (e) =>
+          (e.key ? `${previewText(e.key, e.key.description)} => ` : '') +
+          previewText(e.value, e.value.description),
+      )
     : preview.properties.map((p) => `${p.name}: ${value(p)}`);
   const name = description && description !== 'Object' ? `${description} ` : '';
   return `${name}{${entries.join(', ')}${more}}`;

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, fmt, internalsPath, nowMs, printTable } from './lib.mjs';
 
-const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'tracing', 'overhead', 'timeline'];
+const BENCHES = ['encode', 'ring', 'tracedb', 'instrument', 'tracing', 'overhead', 'tracepoints', 'timeline'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -141,6 +141,19 @@ function headlines(name, r) {
           '<= 16 ms',
         ],
       ]);
+    case 'tracepoints':
+      return [
+        ['tracepoints', 'probe hit, recording the variables', `${fmt(r.hitNs.probeOn)} ns`, '<= 1,000 ns'],
+        ['tracepoints', 'CDP logpoint (condition false) hit', `${fmt(r.hitNs.logpoint)} ns`, '~60,000 ns'],
+        ['tracepoints', 'logpoint / probe', x(r.ratios.logpointVsProbe), '>= 50x'],
+        ['tracepoints', 'probe switched off', `${fmt(r.hitNs.probeOff)} ns`, ''],
+        [
+          'tracepoints',
+          'stall switching on (live edit) / idle',
+          `${fmt(r.stallMs.editMaxGap)} / ${fmt(r.stallMs.idleMaxGap)} ms`,
+          '',
+        ],
+      ];
   }
   return [];
 }

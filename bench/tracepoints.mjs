@@ -11,6 +11,7 @@
 // the stall of switching it off and on again (a flag flip, no edit).
 // The program runs with the runtime preloaded, events go to a real collector. The manager and the
 // CDP client are bundled from adapter/ with esbuild, as the build would.
+/* global setTimeout */
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -63,7 +64,10 @@ try {
       metricsIntervalMs: 0,
     }),
   };
-  child = spawn(process.execPath, ['--inspect=127.0.0.1:0', target], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--inspect=127.0.0.1:0', target], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -94,11 +98,17 @@ try {
   for (let i = 0; i < 3; i++) await loop(FAST_HITS);
 
   // Phase 1, original code: baseline, logpoint and the recording fallback alternate.
-  const plan = planTracePoints((await cdp.Debugger.getScriptSource({ scriptId })).scriptSource, [{ id: 999, line }], {
-    isModule: false,
-  });
+  const plan = planTracePoints(
+    (await cdp.Debugger.getScriptSource({ scriptId })).scriptSource,
+    [{ id: 999, line }],
+    {
+      isModule: false,
+    },
+  );
   const fallbackCondition = plan.points[0].condition;
-  await evaluate(`globalThis[Symbol.for('cinescope.control')].defineTracePoints([{ id: 999, file: 'target.js', line: ${line} }], true)`);
+  await evaluate(
+    `globalThis[Symbol.for('cinescope.control')].defineTracePoints([{ id: 999, file: 'target.js', line: ${line} }], true)`,
+  );
   const base = [];
   const logpoint = [];
   const fallback = [];
@@ -178,8 +188,16 @@ try {
     [
       ['variant', 'ns per hit', 'vs probe on'],
       ['loop iteration, no breakpoint (baseline)', results.hitNs.baselineIteration, ''],
-      ['CDP breakpoint, condition false (= logpoint)', results.hitNs.logpoint, `${results.ratios.logpointVsProbe.toFixed(1)}x`],
-      ['breakpoint fallback, recording the variables', results.hitNs.fallbackBreakpoint, `${results.ratios.fallbackVsProbe.toFixed(1)}x`],
+      [
+        'CDP breakpoint, condition false (= logpoint)',
+        results.hitNs.logpoint,
+        `${results.ratios.logpointVsProbe.toFixed(1)}x`,
+      ],
+      [
+        'breakpoint fallback, recording the variables',
+        results.hitNs.fallbackBreakpoint,
+        `${results.ratios.fallbackVsProbe.toFixed(1)}x`,
+      ],
       ['trace point probe, switched off', results.hitNs.probeOff, ''],
       ['trace point probe, recording i, acc, x', results.hitNs.probeOn, '1.0x'],
     ],

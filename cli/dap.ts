@@ -14,9 +14,16 @@ export function dap(): Promise<number> {
   return new Promise((resolve) => {
     const session = new CinescopeSession({
       preloadPath: path.join(__dirname, 'runtime', 'preload.js'),
-      onDisconnected: () => resolve(0),
+      // Stop reading so that the process can end once the last answer is written.
+      onDisconnected: () => {
+        process.stdin.destroy();
+        resolve(0);
+      },
     });
-    process.stdin.on('end', () => resolve(0));
+    // The client went away without disconnecting: stop its program, write the trace, end.
+    process.stdin.on('end', () => void session.close().then(() => resolve(0)));
+    // Otherwise the protocol layer exits the process 100 ms after stdin closes, before the trace is written.
+    session.setRunAsServer(true);
     session.start(process.stdin, process.stdout);
   });
 }

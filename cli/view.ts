@@ -134,6 +134,9 @@ export async function startViewServer(
 /** The CLI command: serve until interrupted. */
 export async function view(file: string, options: { open: boolean; port?: number }): Promise<number> {
   const source = await TimelineDataSource.open(file);
+  // A file that is not there is a mistake on the command line; a damaged one is shown in the page.
+  if (source.error?.code === 'unreadable') throw source.error;
+  if (source.error) process.stderr.write(`cinescope: ${source.error.message}\n`);
   const server = await startViewServer(source, {
     port: options.port,
     title: `Cinescope — ${path.basename(file)}`,

@@ -41,11 +41,16 @@ export class TimelinePanels implements vscode.Disposable {
         return;
       }
     }
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const webviewPanel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, timelineTitle(target), column, {
-      ...timelineWebviewOptions(this.extensionUri),
-      enableFindWidget: true,
-    });
+    // The active group, not beside: a timeline needs the width; sources open beside it on click.
+    const webviewPanel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      timelineTitle(target),
+      vscode.ViewColumn.Active,
+      {
+        ...timelineWebviewOptions(this.extensionUri),
+        enableFindWidget: true,
+      },
+    );
     await this.attach(webviewPanel, target);
   }
 
@@ -129,6 +134,7 @@ class TimelinePanel {
   }
 }
 
-function otherColumn(panel: vscode.WebviewPanel): vscode.ViewColumn {
+/** Where a clicked event's source opens: another group, so the timeline stays in view. */
+export function otherColumn(panel: vscode.WebviewPanel): vscode.ViewColumn {
   return panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
 }

@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { TraceError } from '../tracedb/errors';
-import { TraceDb } from '../tracedb/traceDb';
 import { TimelineDataSource } from '../webview/host';
 import type { LiveTrace } from './liveTrace';
+import { sourceFromBytes, unreadableSource } from './traceFileSource';
 import type { LiveTraces } from './liveTraces';
 import type { TimelineTarget } from './timelineTarget';
 
@@ -17,18 +17,9 @@ export async function openTraceFileSource(uri: vscode.Uri): Promise<TimelineData
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (error) {
-    return new TimelineDataSource(
-      new TraceError('unreadable', `Cannot read trace file ${label}: ${(error as Error).message}.`),
-    );
+    return unreadableSource(label, (error as Error).message);
   }
-  try {
-    return new TimelineDataSource(await TraceDb.fromBytes(bytes, label), { ownsDb: true });
-  } catch (error) {
-    if (error instanceof TraceError) return new TimelineDataSource(error);
-    return new TimelineDataSource(
-      new TraceError('corrupt-file', `Trace file ${label} could not be opened: ${(error as Error).message}.`),
-    );
-  }
+  return sourceFromBytes(bytes, label);
 }
 
 /** A live trace's source; the TraceDB stays the live trace's to close. */

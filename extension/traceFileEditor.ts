@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { TRACE_EDITOR_VIEW_TYPE } from './commandIds';
+import { otherColumn } from './timelinePanel';
 import { openTraceFileSource } from './timelineSources';
 import { timelineTitle } from './timelineTarget';
 import { TimelineWebview } from './timelineWebview';
@@ -26,12 +27,8 @@ export class TraceFileEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
-    const webview = new TimelineWebview(
-      panel.webview,
-      this.extensionUri,
-      await openTraceFileSource(document.uri),
-      () => (panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One),
-    );
+    const source = await openTraceFileSource(document.uri);
+    const webview = new TimelineWebview(panel.webview, this.extensionUri, source, () => otherColumn(panel));
     panel.onDidDispose(() => webview.dispose());
     webview.render(timelineTitle({ type: 'file', path: document.uri.path }));
   }

@@ -98,7 +98,7 @@ export class TracePoints implements vscode.Disposable {
     if (
       this.store.applyEdits(
         file,
-        e.contentChanges.map((c) => ({ ...c.range, text: c.text })),
+        e.contentChanges.map((c) => ({ start: c.range.start, end: c.range.end, text: c.text })),
       )
     ) {
       this.changed(file, { sendNow: false });

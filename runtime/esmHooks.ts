@@ -1,26 +1,30 @@
 /**
  * Load-time instrumentation of ES modules: Node's module customization hooks (`module.register`),
- * which run on a loader thread of their own. The main thread registers them with the tracing rules;
+ * which run on a loader thread of their own. Each thread registers them with the tracing rules;
  * each selected module's source is rewritten with probes before Node links it. Bundled separately
  * (dist/runtime/esmHooks.mjs) and loaded only when there are rules.
  *
- * Workers do not inherit the main thread's hooks in Node 20, and registering hooks in a worker
- * would start one more loader thread per worker: ES modules loaded by workers are not traced yet
- * (their CommonJS modules are).
+ * Workers do not inherit the main thread's hooks in Node 20: each worker registers them too, and
+ * gets a loader thread of its own, whose thread id the runtime hides (capture/threadIds.ts).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as Instrumenter from './instrumenter';
+import { threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { announceRuntimeThread } from './capture/threadIds';
+import type { RuntimeThreadSlot } from './capture/threadIds';
 import { fileMatcher } from './traceRules';
 import { TransformCache } from './transformCache';
 
-/** What the main thread passes to `register`. */
+/** What a thread passes to `register`. */
 export interface EsmHookData {
+  /** A worker's claim in the thread id table: this loader thread writes its id there. */
+  thread?: RuntimeThreadSlot;
   trace: string[];
   cwd: string;
   cacheDir: string;
-  /** The instrumenter's warnings go back to the main thread, which records them. */
+  /** The instrumenter's warnings go back to the registering thread, which records them. */
   warnings: MessagePort;
 }
 
@@ -37,6 +41,8 @@ let warnings: MessagePort | undefined;
 const options = { sourceType: 'module' } as const;
 
 export async function initialize(data: EsmHookData): Promise<void> {
+  // First, before anything can fail: threads reading ids wait for it (`register` waits for us).
+  if (data.thread) announceRuntimeThread(data.thread, threadId);
   selected = fileMatcher(data.trace, data.cwd);
   cache = data.cacheDir ? new TransformCache(data.cacheDir) : undefined;
   warnings = data.warnings;

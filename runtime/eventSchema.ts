@@ -101,6 +101,8 @@ export const EventType = {
   state: 25,
   /** A trace point's line ran: the values of the variables in scope there (`parent` = the enclosing call). */
   tracePointHit: 26,
+  /** A trace point was set: its id, file and line, which its hits refer to by id. */
+  tracePoint: 27,
 } as const;
 
 export type EventTypeName = keyof typeof EventType;
@@ -255,20 +257,29 @@ export interface StatePayload {
   className: string;
   value: unknown;
 }
-export interface TracePointHitPayload {
-  /** The trace point's id, given by the debug adapter and stable for its session. */
+/** Where a trace point is; recorded once per id and thread, before its first hit. */
+export interface TracePointPayload {
+  /** The trace point's id, given by the debug adapter: one id per file and line for a session. */
   id: number;
   /** The file and 1-based line as the user set them. */
   file: string;
   line: number;
+}
+/**
+ * Kept small, as the program pays for every byte at every hit: the trace point's file and line are
+ * in its own event. The TraceDB adds them to the hit when it stores it (`file`, `line` first).
+ */
+export interface TracePointHitPayload {
+  /** The trace point's id (see TracePointPayload). */
+  id: number;
   /** Every variable in scope at the line, by name (locals, then closure variables). */
   vars: Record<string, unknown>;
   /** `this` at the line, when the line is inside a function that has its own `this`. */
   this?: unknown;
   /** Variables in their temporal dead zone at this hit: declared but not yet initialised. */
   tdz?: string[];
-  /** How the hit was recorded: an inserted probe, or the slower conditional-breakpoint fallback. */
-  via: 'probe' | 'breakpoint';
+  /** 'breakpoint' when the slower conditional-breakpoint fallback recorded it; absent for a probe. */
+  via?: 'breakpoint';
 }
 export interface MarkPayload {
   name: string;

@@ -24,19 +24,31 @@ import { captureWorkers, ignoreChannel, onWorkerExit } from './capture/workers';
 import { captureChildProcesses } from './capture/childProcesses';
 import { captureLifecycle } from './capture/lifecycle';
 import { MetricsSampler } from './capture/metrics';
-import { DRAIN_THREAD_ID, hideRuntimeThreads } from './capture/threadIds';
+import {
+  DRAIN_THREAD_ID,
+  claimRuntimeThread,
+  createRuntimeThreadTable,
+  hideRuntimeThreads,
+  keepProgramLoaderThreadIds,
+  settleRuntimeThread,
+} from './capture/threadIds';
+import type { RuntimeThreadSlot } from './capture/threadIds';
 import type { EsmHookData } from './esmHooks';
 
 const GUARD = Symbol.for('cinescope.runtime');
-/** Set only while the ES module loader thread starts: the runtime does not run in that thread. */
-const LOADER_ENV = 'CINESCOPE_LOADER_THREAD';
+/**
+ * Environment data set only while an ES module loader thread starts: the runtime does not run in
+ * that thread. Environment data is per thread (copied into each new thread), so unlike a variable
+ * in `process.env` (shared with `SHARE_ENV`) no other thread can see it.
+ */
+const LOADER_KEY = 'cinescope.loaderThread';
 /** Where user code and the public `mark` module find the recorder. */
 const PUBLIC_API = Symbol.for('cinescope.recordEvent');
 
 function start(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[GUARD] || (workerThreads.workerData as Partial<DrainData> | null)?.cinescopeDrain) return;
-  if (!workerThreads.isMainThread && process.env[LOADER_ENV]) return;
+  if (!workerThreads.isMainThread && workerThreads.getEnvironmentData(LOADER_KEY)) return;
   g[GUARD] = true;
   const config = parseRuntimeConfig(process.env[CONFIG_ENV]);
   if (typeof config === 'string') {
@@ -90,8 +102,12 @@ function startMainThread(config: RuntimeConfig): void {
   registry.onmessage = (event) => {
     forward.call(drain, (event as { data: DrainMessage }).data);
   };
-  // The ES module hooks run on a loader thread that takes the next thread id.
-  if (config.trace.length > 0) registerEsmHooks(config);
+  // The ES module hooks run on a loader thread that takes the next thread id. Workers register
+  // their own, whose ids go into a table every thread inherits.
+  if (config.trace.length > 0) {
+    registerEsmHooks(config);
+    createRuntimeThreadTable();
+  }
   if (drain.threadId === DRAIN_THREAD_ID) hideRuntimeThreads(runtimeThreads(config));
 
   const recorder = new Recorder(new RingWriter(mainRing), 0, config.limits);
@@ -134,25 +150,51 @@ function runtimeThreads(config: RuntimeConfig): number {
   return config.trace.length > 0 ? 2 : 1;
 }
 
-/** Registers the ES module hooks (main thread only; see esmHooks.ts for workers). */
-function registerEsmHooks(config: RuntimeConfig): void {
+/** Registers the ES module hooks for this thread; a worker passes its claim in the id table. */
+function registerEsmHooks(config: RuntimeConfig, thread?: RuntimeThreadSlot): void {
   // Made before capture is installed: the runtime's own channel is never recorded as a message.
   const { port1, port2 } = new workerThreads.MessageChannel();
   port1.on('message', (message: string) => recordEvent(EventType.warning, { message: String(message) }));
   port1.unref();
   const data: EsmHookData = {
+    thread,
     trace: config.trace,
     cwd: config.cwd,
     cacheDir: config.cacheDir,
     warnings: port2,
   };
-  // The loader thread gets NODE_OPTIONS too, so this preload runs there: a variable in the copy of
-  // the environment it starts with (removed at once, the program never sees it) tells it to stay out.
-  process.env[LOADER_ENV] = '1';
+  // The loader thread gets NODE_OPTIONS too, so this preload runs there: environment data it
+  // starts with (removed at once, the program's threads never get it) tells it to stay out.
+  workerThreads.setEnvironmentData(LOADER_KEY, true);
   try {
     register(pathToFileURL(path.join(__dirname, 'esmHooks.mjs')), { data, transferList: [port2] });
+    keepProgramLoaderThreadIds();
   } finally {
-    delete process.env[LOADER_ENV];
+    workerThreads.setEnvironmentData(LOADER_KEY, undefined);
+  }
+}
+
+/**
+ * A worker's ES module hooks: `register` returns once the loader thread has started and written
+ * its id into the table; if it could not, the slot is closed so no thread waits for it.
+ */
+function registerWorkerEsmHooks(config: RuntimeConfig): void {
+  const claim = claimRuntimeThread();
+  if (typeof claim === 'string') {
+    recordEvent(EventType.warning, {
+      message: `ES modules are not traced in thread ${workerThreads.threadId}: ${claim}`,
+    });
+    return;
+  }
+  try {
+    registerEsmHooks(config, claim);
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    recordEvent(EventType.warning, {
+      message: `ES modules are not traced in thread ${workerThreads.threadId}: ${reason}`,
+    });
+  } finally {
+    settleRuntimeThread(claim);
   }
 }
 
@@ -164,6 +206,8 @@ function startWorkerThread(config: RuntimeConfig): void {
   postToRegistry(config.session, { type: 'ring', sab });
   setRecorder(new Recorder(ring, tid, config.limits));
   recordEvent(EventType.threadStart, { threadId: tid, name: '', isMainThread: false });
+  // Before capture: the hooks' warning channel is the runtime's, never the program's.
+  if (config.trace.length > 0) registerWorkerEsmHooks(config);
 
   captureWorkers();
   // A worker's own workers: tell the drain (through the main thread) when they are gone.

@@ -13,7 +13,7 @@
  * threw is passed as the {@link TracePointRuntime.tdz} marker, through `hitTdz`.
  */
 import { EventType } from './eventSchema';
-import type { TracePointHitPayload } from './eventSchema';
+import type { TracePointHitPayload, TracePointPayload } from './eventSchema';
 import { ObjectFreeze, ObjectKeys } from './primordials';
 import type { recordEvent } from './recorder';
 
@@ -51,12 +51,21 @@ export class TracePointRuntime {
     private readonly currentCall: () => number = () => 0,
   ) {}
 
-  /** Registers trace points (or moves them) and switches them on or off. Ids out of range are ignored. */
+  /**
+   * Registers trace points and switches them on or off; a new (or moved) one is recorded once, so
+   * that its hits can name it by id alone. Ids out of range are ignored.
+   */
   define(points: readonly TracePointDefinition[], on: boolean): void {
     for (const point of points) {
       if (!validId(point.id)) continue;
-      this.files[point.id] = String(point.file);
-      this.lines[point.id] = Number(point.line) || 0;
+      const file = String(point.file);
+      const line = Number(point.line) || 0;
+      if (this.files[point.id] !== file || this.lines[point.id] !== line) {
+        this.files[point.id] = file;
+        this.lines[point.id] = line;
+        const payload: TracePointPayload = { id: point.id, file, line };
+        this.record(EventType.tracePoint, payload);
+      }
       this.on[point.id] = on ? 1 : 0;
     }
   }
@@ -69,13 +78,13 @@ export class TracePointRuntime {
   /** A probe's hit where every variable could be read. */
   hit(id: number, vars: Record<string, unknown>, self?: unknown): void {
     this.probed[id] = 1;
-    this.write(id, vars, self, undefined, 'probe');
+    this.write(id, vars, self, undefined, undefined);
   }
 
   /** A probe's hit where some variables may hold the {@link tdz} marker. */
   hitTdz(id: number, vars: Record<string, unknown>, self?: unknown): void {
     this.probed[id] = 1;
-    this.write(id, vars, self, this.takeTdz(vars), 'probe');
+    this.write(id, vars, self, this.takeTdz(vars), undefined);
   }
 
   /**
@@ -117,18 +126,14 @@ export class TracePointRuntime {
     tdz: string[] | undefined,
     via: TracePointHitPayload['via'],
   ): void {
-    const payload: TracePointHitPayload = {
-      id,
-      file: this.files[id] ?? '',
-      line: this.lines[id] ?? 0,
-      vars,
-      via,
-    };
+    const payload: TracePointHitPayload = { id, vars };
+    if (via) payload.via = via;
     // A sloppy-mode function called plainly gets the global object: not worth recording each hit.
     if (self !== undefined && self !== globalThis) payload.this = self;
     if (tdz) payload.tdz = tdz;
     this.hits++;
-    this.record(EventType.tracePointHit, payload, { parent: this.currentCall() });
+    const parent = this.currentCall();
+    this.record(EventType.tracePointHit, payload, parent === 0 ? undefined : { parent });
   }
 }
 

@@ -35,6 +35,8 @@ await Promise.all([
       mark: join(root, 'runtime/mark.ts'),
       loadHook: join(root, 'runtime/loadHook.ts'),
       instrumenter: join(root, 'runtime/instrumenter.ts'),
+      // Preloaded by the debug adapter so that child processes of a debugged program wait for it.
+      childDebug: join(root, 'adapter/childDebug.ts'),
     },
     outdir: join(root, 'dist/runtime'),
   }),

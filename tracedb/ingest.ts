@@ -13,6 +13,7 @@ import { diffStates } from './stateDiff';
 import type { JsonValue } from './valueJson';
 
 const MAX_OPEN_STATES = 100_000;
+const MAX_TRACE_POINTS = 100_000;
 
 /** Rows per multi-row INSERT; shorter tails use the powers of two below it. */
 const CHUNK_ROWS = 128;
@@ -25,18 +26,43 @@ export class EventWriter {
   private payloads = Buffer.allocUnsafe(256 * 1024);
   /** Before-snapshots of calls still running, by pid:tid:call. */
   private readonly statesBefore = new Map<string, JsonValue>();
+  /** `"file":…,"line":…` of each trace point, by pid:id (see placeTracePointHits). */
+  private readonly tracePointPlaces = new Map<string, string>();
 
   /** `stmt` prepares (and caches) a statement of the current database. */
   constructor(private readonly stmt: (sql: string) => Statement) {}
 
   /** Inserts the events and updates the derived tables; runs inside the caller's transaction. */
   write(events: readonly TraceEvent[]): void {
+    this.placeTracePointHits(events);
     for (let i = 0; i < events.length;) {
       const rows = chunkRows(events.length - i);
       this.insertChunk(events, i, rows);
       i += rows;
     }
     this.derive(events);
+  }
+
+  /**
+   * A trace point hit names its point by id only (each byte costs the program at every hit); its
+   * point's `tracePoint` event, recorded before it on the same thread, says where it is. The stored
+   * hit gets that file and line, so that every reader finds them in the hit itself.
+   */
+  private placeTracePointHits(events: readonly TraceEvent[]): void {
+    for (const e of events) {
+      if (e.payload === null) continue;
+      if (e.type === EventType.tracePoint) {
+        const point = parseJson(e.payload);
+        if (!isObject(point) || typeof point.id !== 'number') continue;
+        if (this.tracePointPlaces.size >= MAX_TRACE_POINTS) this.tracePointPlaces.clear();
+        const place = `"file":${JSON.stringify(String(point.file ?? ''))},"line":${Number(point.line) || 0}`;
+        this.tracePointPlaces.set(`${e.pid}:${point.id}`, place);
+      } else if (e.type === EventType.tracePointHit) {
+        const id = /^\{"id":(\d+)[,}]/.exec(e.payload)?.[1];
+        const place = id === undefined ? undefined : this.tracePointPlaces.get(`${e.pid}:${id}`);
+        if (place) e.payload = `{${place},${e.payload.slice(1)}`;
+      }
+    }
   }
 
   private insertChunk(events: readonly TraceEvent[], start: number, rows: number): void {

@@ -34,7 +34,11 @@ export function metrics(
         fromTs,
         bucketMs,
       ]);
-      if (found.length > 0) series.push({ lane: lane.key, name, points: points(found) });
+      // The samples just outside carry the line to the edges of a window narrower than the interval.
+      const before = Q.rows(db, Q.METRIC_BEFORE_SQL, [lane.pid, lane.tid, column, fromTs]);
+      const after = Q.rows(db, Q.METRIC_AFTER_SQL, [lane.pid, lane.tid, column, toTs]);
+      const all = [...before, ...found, ...after];
+      if (all.length > 0) series.push({ lane: lane.key, name, points: points(all) });
     }
     const gc = Q.rows(db, Q.GC_BUCKETS_SQL, [lane.pid, lane.tid, fromTs, toTs, fromTs, bucketMs]);
     if (gc.length > 0) series.push({ lane: lane.key, name: 'gc', points: points(gc) });

@@ -127,6 +127,13 @@ export const METRIC_BUCKETS_SQL = `SELECT min(ts), max(value) FROM metrics
 WHERE pid = ? AND tid = ? AND name = ? AND ts >= ? AND ts <= ?
 GROUP BY CAST((ts - ?) / ? AS INTEGER) ORDER BY 1`;
 
+/** Params: pid, tid, name, ts: the sample just before ts. */
+export const METRIC_BEFORE_SQL = `SELECT ts, value FROM metrics WHERE pid = ? AND tid = ? AND name = ? AND ts < ?
+ORDER BY ts DESC LIMIT 1`;
+/** Params: pid, tid, name, ts: the sample just after ts. */
+export const METRIC_AFTER_SQL = `SELECT ts, value FROM metrics WHERE pid = ? AND tid = ? AND name = ? AND ts > ?
+ORDER BY ts LIMIT 1`;
+
 /** Params: pid, tid, fromTs, toTs, fromTs, bucketMs. gc.<kind> rows: pause per bucket, summed. */
 export const GC_BUCKETS_SQL = `SELECT min(ts), total(value) FROM metrics
 WHERE pid = ? AND tid = ? AND name >= 'gc.' AND name < 'gc/' AND ts >= ? AND ts <= ?

@@ -1,7 +1,8 @@
 /**
  * Queries over trace point hits: the values of the variables at a traced line each time it ran.
- * Hits are plain events (type `tracePointHit`) whose payload names the file and line; the index on
- * (type, ts) keeps them in time order.
+ * Hits are plain events (type `tracePointHit`); the runtime names the trace point by id only and
+ * the TraceDB's ingest adds its file and line (from the point's `tracePoint` event) to the stored
+ * payload. The index on (type, ts) keeps them in time order.
  */
 import { EventType } from '../runtime/eventSchema';
 

@@ -88,6 +88,11 @@ export class TimelineDataSource {
     }
   }
 
+  /** Why the trace could not be opened, when it could not. */
+  get error(): TraceError | undefined {
+    return this.failure;
+  }
+
   /** One response or error for one request; never throws. */
   async handle(message: Extract<PageMessage, { type: 'request' }>): Promise<HostMessage> {
     try {

@@ -70,7 +70,13 @@ describe('breakpoints and stepping', () => {
     c.record('sum at the third return', sum.result);
     await c.ok('continue', { threadId: 1 });
     await runToEnd(c);
-    c.record('output', c.output.split('\n').filter((l) => !l.startsWith('Cinescope: wrote')).join('\n'));
+    c.record(
+      'output',
+      c.output
+        .split('\n')
+        .filter((l) => !l.startsWith('Cinescope: wrote'))
+        .join('\n'),
+    );
     c.expectGolden('conditions');
   });
 
@@ -96,11 +102,18 @@ describe('breakpoints and stepping', () => {
   it('stops in an ES module and shows where it was called from', async () => {
     const helper = join(FIXTURES, 'esmHelper.mjs');
     const c = newClient();
-    await c.start('launch', { program: join(FIXTURES, 'esm.mjs'), traceFile: traceFile() }, { [helper]: [{ line: 2 }] });
+    await c.start(
+      'launch',
+      { program: join(FIXTURES, 'esm.mjs'), traceFile: traceFile() },
+      { [helper]: [{ line: 2 }] },
+    );
     const [top] = await c.stopped(3);
     const scopes = await c.ok('scopes', { frameId: top.id });
     const locals = await c.ok('variables', { variablesReference: scopes.scopes[0].variablesReference });
-    c.record('variables Local', locals.variables.map((v: any) => `${v.name} = ${v.value}`));
+    c.record(
+      'variables Local',
+      locals.variables.map((v: any) => `${v.name} = ${v.value}`),
+    );
     await c.ok('setBreakpoints', { source: { path: helper }, breakpoints: [] });
     await c.ok('continue', { threadId: 1 });
     await runToEnd(c);
@@ -120,7 +133,10 @@ describe('breakpoints and stepping', () => {
     const { scopes } = await c.ok('scopes', { frameId: top.id });
     for (const scope of scopes.filter((s: any) => !s.expensive)) {
       const vars = await c.ok('variables', { variablesReference: scope.variablesReference });
-      c.record(`variables ${scope.name}`, vars.variables.map((v: any) => `${v.name} = ${v.value}`));
+      c.record(
+        `variables ${scope.name}`,
+        vars.variables.map((v: any) => `${v.name} = ${v.value}`),
+      );
     }
     await c.ok('setBreakpoints', { source: { path: COUNT }, breakpoints: [{ line: 12 }] });
     await c.ok('continue', { threadId: 1 });
@@ -131,6 +147,29 @@ describe('breakpoints and stepping', () => {
     const db = await TraceDb.open(traceFile());
     try {
       expect(db.callsOf('add').length).toBe(3);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stops on the original line of an ES module instrumented at load time', async () => {
+    const helper = join(FIXTURES, 'esmHelper.mjs');
+    const c = newClient();
+    await c.start(
+      'launch',
+      { program: join(FIXTURES, 'esm.mjs'), cwd: FIXTURES, trace: ['esmHelper.mjs'], traceFile: traceFile() },
+      { [helper]: [{ line: 3 }] },
+    );
+    const [top] = await c.stopped(2);
+    const result = await c.ok('evaluate', { expression: 'result', frameId: top.id, context: 'watch' });
+    c.record('result', result.result);
+    await c.ok('setBreakpoints', { source: { path: helper }, breakpoints: [] });
+    await c.ok('continue', { threadId: 1 });
+    await runToEnd(c);
+    c.expectGolden('instrumented-esm');
+    const db = await TraceDb.open(traceFile());
+    try {
+      expect(db.callsOf('double').length).toBe(3);
     } finally {
       db.close();
     }

@@ -64,7 +64,9 @@ describe('CdpClient', () => {
     // Never answered while the program waits for the debugger: closing must end it.
     const waiting = cdp.Runtime.evaluate({ expression: 'new Promise(() => {})', awaitPromise: true });
     cdp.close();
-    await expect(waiting).rejects.toThrow(/CDP connection closed \(closed by the debugger\) before Runtime.evaluate/);
+    await expect(waiting).rejects.toThrow(
+      /CDP connection closed \(closed by the debugger\) before Runtime.evaluate/,
+    );
     await expect(cdp.Runtime.enable()).rejects.toThrow(/closed/);
     expect(reasons).toEqual(['closed by the debugger']);
   });

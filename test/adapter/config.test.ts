@@ -69,7 +69,10 @@ describe('debug configurations', () => {
   });
 
   it('rejects what is not an object', () => {
-    expect(validateDebugConfiguration(null)).toEqual({ ok: false, message: 'The debug configuration must be an object.' });
+    expect(validateDebugConfiguration(null)).toEqual({
+      ok: false,
+      message: 'The debug configuration must be an object.',
+    });
     expect(validateDebugConfiguration({ request: 'debug' })).toEqual({
       ok: false,
       message: '"request" must be "launch" or "attach", not "debug".',

@@ -44,6 +44,8 @@ export class DapClient {
       const fromAdapter = new PassThrough();
       this.toAdapter = toAdapter;
       this.session = new CinescopeSession({ preloadPath: PRELOAD, ...options });
+      // As a server the session never ends the process (it would end the test runner's worker).
+      this.session.setRunAsServer(true);
       this.session.start(toAdapter, fromAdapter);
       // The protocol layer turns exceptions in request handlers into an 'error' event: fail loudly.
       this.session.on('error', (event: DebugProtocol.Event) => {
@@ -61,12 +63,17 @@ export class DapClient {
   }
 
   /** Sends a request; resolves with the response, failed or not. */
-  request<T extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<T> {
+  request<T extends DebugProtocol.Response = DebugProtocol.Response>(
+    command: string,
+    args?: unknown,
+  ): Promise<T> {
     const seq = this.seq++;
     const message = JSON.stringify({ seq, type: 'request', command, arguments: args });
     if (process.env.CINESCOPE_DAP_TRACE) console.error('->', message.slice(0, 300));
     // Registered first: the in-memory streams may answer within write().
-    const answered = new Promise<T>((resolve) => this.waiting.set(seq, resolve as (r: DebugProtocol.Response) => void));
+    const answered = new Promise<T>((resolve) =>
+      this.waiting.set(seq, resolve as (r: DebugProtocol.Response) => void),
+    );
     this.toAdapter.write(`Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
     return answered;
   }
@@ -100,7 +107,12 @@ export class DapClient {
     breakpoints: Record<string, DebugProtocol.SourceBreakpoint[]> = {},
     exceptionFilters: string[] = [],
   ): Promise<void> {
-    await this.ok('initialize', { adapterID: 'cinescope', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await this.ok('initialize', {
+      adapterID: 'cinescope',
+      linesStartAt1: true,
+      columnsStartAt1: true,
+      pathFormat: 'path',
+    });
     const started = this.request(request, config);
     const initialized = this.event('initialized');
     const first = await Promise.race([started, initialized]);
@@ -120,7 +132,11 @@ export class DapClient {
   async stopped(frames = 2): Promise<DebugProtocol.StackFrame[]> {
     const stop = await this.event<DebugProtocol.StoppedEvent>('stopped');
     this.record('stopped', stop.body);
-    const { stackFrames } = await this.ok('stackTrace', { threadId: stop.body.threadId, startFrame: 0, levels: frames });
+    const { stackFrames } = await this.ok('stackTrace', {
+      threadId: stop.body.threadId,
+      startFrame: 0,
+      levels: frames,
+    });
     this.record('stackTrace', (stackFrames as DebugProtocol.StackFrame[]).map(frameLine));
     return stackFrames;
   }

@@ -7,16 +7,27 @@ import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { planTracePoints } from '../../adapter/tracePointEdit';
 import { TRACE_POINTS_KEY, TracePointRuntime } from '../../runtime/tracePoints';
+import { EventType } from '../../runtime/eventSchema';
 import type { TracePointHitPayload } from '../../runtime/eventSchema';
 
 /** Runs `source` edited for the lines marked `// @` and returns what the probes recorded. */
 function traced(source: string, options: { isModule?: boolean } = {}) {
   const lines = source.split('\n').flatMap((l, i) => (l.includes('// @') ? [i + 1] : []));
-  const plan = planTracePoints(source, lines.map((line, i) => ({ id: i + 1, line })), { isModule: !!options.isModule });
+  const plan = planTracePoints(
+    source,
+    lines.map((line, i) => ({ id: i + 1, line })),
+    { isModule: !!options.isModule },
+  );
   if (plan.type !== 'ok') throw new Error(plan.reason);
   const hits: TracePointHitPayload[] = [];
-  const runtime = new TracePointRuntime((_type, payload) => (hits.push(payload as TracePointHitPayload), 1));
-  runtime.define(lines.map((line, i) => ({ id: i + 1, file: 'test.js', line })), true);
+  const runtime = new TracePointRuntime((type, payload) => {
+    if (type === EventType.tracePointHit) hits.push(payload as TracePointHitPayload);
+    return 1;
+  });
+  runtime.define(
+    lines.map((line, i) => ({ id: i + 1, file: 'test.js', line })),
+    true,
+  );
   const context = createContext({ out: [] as unknown[] });
   (context as Record<symbol, unknown>)[Symbol.for(TRACE_POINTS_KEY)] = runtime;
   runInContext(plan.source, context);
@@ -25,17 +36,20 @@ function traced(source: string, options: { isModule?: boolean } = {}) {
 
 describe('trace point edit', () => {
   it('keeps every line where it was', () => {
-    const source = "'use strict';\nfunction f(a) {\n  const b = a + 1; // @\n  return b;\n}\nout.push(f(1));\n";
+    const source =
+      "'use strict';\nfunction f(a) {\n  const b = a + 1; // @\n  return b;\n}\nout.push(f(1));\n";
     const { edited, hits, out } = traced(source);
     expect(edited.split('\n')).toHaveLength(source.split('\n').length);
     const probe = /try\{const __cst[\s\S]*?\}\}catch\{\}/;
     expect(edited.split('\n').map((line) => line.replace(probe, ''))).toEqual(source.split('\n'));
     expect(out).toEqual([2]);
-    expect(hits).toEqual([{ id: 1, file: 'test.js', line: 3, vars: { a: 1 }, tdz: ['b'], via: 'probe' }]);
+    expect(hits).toEqual([{ id: 1, vars: { a: 1 }, tdz: ['b'] }]);
   });
 
   it('gives a single-statement body braces, so the probe runs only with it', () => {
-    const { hits, out } = traced('function f(x) {\n  if (x > 1)\n    return x; // @\n  return 0;\n}\nout.push(f(1), f(2));\n');
+    const { hits, out } = traced(
+      'function f(x) {\n  if (x > 1)\n    return x; // @\n  return 0;\n}\nout.push(f(1), f(2));\n',
+    );
     expect(out).toEqual([0, 2]);
     expect(hits.map((h) => h.vars)).toEqual([{ x: 2 }]);
   });
@@ -60,10 +74,10 @@ describe('trace point edit', () => {
         'f(1);',
       ].join('\n'),
     );
-    expect(hits.map((h) => [h.line, h.tdz ?? []])).toEqual([
-      [3, ['later']],
-      [10, ['c']],
-      [3, []],
+    expect(hits.map((h) => [h.id, h.tdz ?? []])).toEqual([
+      [1, ['later']],
+      [2, ['c']],
+      [1, []],
     ]);
     expect(hits[2].vars).toEqual({ k: 1, later: 1 });
   });
@@ -81,8 +95,34 @@ describe('trace point edit', () => {
         'outer()(5);',
       ].join('\n'),
     );
-    // `dropped` is read by inner itself, so V8 keeps it; `keeper` is only used by no one.
-    expect(Object.keys(hits[0].vars).sort()).toEqual(['dropped', 'inner', 'kept', 'x']);
+    // `dropped` is read by inner itself, so V8 keeps it; `keeper` and `inner` are code.
+    expect(Object.keys(hits[0].vars).sort()).toEqual(['dropped', 'kept', 'x']);
+  });
+
+  it('leaves out code and modules: functions, classes, require(…)', () => {
+    const source = [
+      "const fs = require('node:fs');",
+      'const helper = () => 1;',
+      'let counter = 0;',
+      'class Plain { m(x) {',
+      '  return x + counter; // @',
+      '} }',
+      'class Self { m() {',
+      '  return Self.name; // @',
+      '} }',
+      'function use() { return [fs, helper, Plain, counter++]; }',
+    ].join('\n');
+    const plan = planTracePoints(
+      source,
+      [
+        { id: 1, line: 5 },
+        { id: 2, line: 8 },
+      ],
+      { isModule: false },
+    );
+    if (plan.type !== 'ok') throw new Error(plan.reason);
+    // Not even `Self` in its own method (see isCode: V8 keeps that binding only when used).
+    expect(plan.points.map((p) => p.vars)).toEqual([['x', 'counter'], ['counter']]);
   });
 
   it('records this, and this before super() as unknown, never throwing', () => {
@@ -121,7 +161,14 @@ describe('trace point edit', () => {
 
   it('moves to the next statement, or says why there is none', () => {
     const source = 'function f() {\n\n  return 1;\n}\n';
-    const plan = planTracePoints(source, [{ id: 1, line: 2 }, { id: 2, line: 9 }], { isModule: false });
+    const plan = planTracePoints(
+      source,
+      [
+        { id: 1, line: 2 },
+        { id: 2, line: 9 },
+      ],
+      { isModule: false },
+    );
     expect(plan).toMatchObject({
       type: 'ok',
       points: [{ id: 1, line: 2, statementLine: 3, kind: 'probe' }],
@@ -137,13 +184,16 @@ describe('trace point edit', () => {
     const [point] = plan.points;
     expect(point).toMatchObject({ kind: 'topLevel', reason: expect.stringMatching(/ES module/) });
     const hits: TracePointHitPayload[] = [];
-    const runtime = new TracePointRuntime((_t, p) => (hits.push(p as TracePointHitPayload), 1));
+    const runtime = new TracePointRuntime(
+      (t, p) => (t === EventType.tracePointHit && hits.push(p as TracePointHitPayload), 1),
+    );
     runtime.define([{ id: 4, file: 'm.mjs', line: 2 }], true);
     const context = createContext({});
     (context as Record<symbol, unknown>)[Symbol.for(TRACE_POINTS_KEY)] = runtime;
     // The condition as the debugger would evaluate it at that line (here: at the end of the script).
     expect(runInContext(`${source}\n${point.condition}`, context)).toBe(false);
-    expect(hits).toEqual([{ id: 4, file: 'm.mjs', line: 2, vars: { a: 1, b: 2 }, via: 'breakpoint' }]);
+    // `b` is declared on the traced line itself: in its dead zone there, whatever a debugger reads.
+    expect(hits).toEqual([{ id: 4, vars: { a: 1 }, tdz: ['b'], via: 'breakpoint' }]);
   });
 
   it('reports a script it cannot parse', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { setFunctionTracing } from '../../adapter/functionTracing';
 import { NO_RUNTIME } from '../../adapter/runtimeControl';
-import { startTraced } from './tracePointsHarness';
+import { markerLine, startTraced } from './tracePointsHarness';
 import type { TracedProgram } from './tracePointsHarness';
 import { ROOT } from '../helpers';
 
@@ -36,7 +36,9 @@ it('switches traced functions off and on while the program runs', async () => {
   expect(await calls('later')).toBe(2);
 
   // Already off: nothing changes; then every function on again.
-  expect(await setFunctionTracing(program.cdp, { enabled: false, functions: ['dep*'] })).toEqual({ sites: 0 });
+  expect(await setFunctionTracing(program.cdp, { enabled: false, functions: ['dep*'] })).toEqual({
+    sites: 0,
+  });
   expect((await setFunctionTracing([program.cdp], { enabled: true })).sites).toBe(1);
   await program.command('run');
   expect(await calls('deposit')).toBe(4);
@@ -47,7 +49,22 @@ it('switches traced functions off and on while the program runs', async () => {
   expect(await calls('later')).toBe(3);
 });
 
+it('records the enclosing traced call of a trace point hit', async () => {
+  program = await startTraced(VALUES, { trace: ['test/adapter/fixtures/tracepoints/*.js'] });
+  const line = markerLine(VALUES, 'deposit-second');
+  // Instrumented code keeps its lines, so the live edit finds the line where the user put it.
+  expect((await program.manager.set(VALUES, [line]))[0].mode).toBe('probe');
+  await program.command('run');
+  const hits = await program.waitForHits(VALUES, line, 2);
+  const deposits = program.db!.callsOf('deposit');
+  expect(hits.map((h) => h.parent)).toEqual(deposits.map((c) => c.eid));
+  expect(hits.map((h) => JSON.parse(h.vars!).amount)).toEqual([5, 7]);
+});
+
 it('says why when the program runs without the runtime', async () => {
   program = await startTraced(VALUES, { runtime: false });
-  expect(await setFunctionTracing(program.cdp, { enabled: false })).toEqual({ sites: 0, message: NO_RUNTIME });
+  expect(await setFunctionTracing(program.cdp, { enabled: false })).toEqual({
+    sites: 0,
+    message: NO_RUNTIME,
+  });
 });

@@ -27,7 +27,11 @@ export function markerLine(file: string, name: string): number {
 }
 
 /** Waits for `check` to give a value (polling); fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -47,6 +51,8 @@ export interface TracedProgram {
   /** Mode changes the manager reported after `set` returned. */
   changes: { path: string; states: TracePointState[] }[];
   stdout(): string;
+  /** Live edits the manager asked for so far (`Debugger.setScriptSource` calls). */
+  swaps(): number;
   /** Sends one command line without waiting. */
   send(line: string): void;
   /** Sends one command line and waits for its `ok` line. */
@@ -116,14 +122,27 @@ export async function startTraced(
     paused.push(e.callFrames[0].location.lineNumber + 1);
     void cdp.Debugger.resume({});
   });
+  // The manager's view of the connection counts its live edits.
+  let swaps = 0;
+  const countingDebugger = new Proxy(cdp.Debugger, {
+    get: (domain, method) =>
+      method === 'setScriptSource'
+        ? (params: Parameters<typeof domain.setScriptSource>[0]) => (swaps++, domain.setScriptSource(params))
+        : Reflect.get(domain, method),
+  });
+  const counted = new Proxy(cdp, {
+    get: (client, property) => (property === 'Debugger' ? countingDebugger : Reflect.get(client, property)),
+  });
   const target: TracePointTarget = {
-    cdp,
+    cdp: counted,
     scriptsForPath: (path) => scripts.get(path) ?? [],
     reapplyBreakpoints: async (scriptId) => {
       const path = [...scripts].find(([, list]) => list.some((s) => s.scriptId === scriptId))?.[0];
       for (const bp of breakpoints.filter((b) => b.file === path)) {
         if (bp.id) await cdp.Debugger.removeBreakpoint({ breakpointId: bp.id });
-        bp.id = (await cdp.Debugger.setBreakpointByUrl({ url: `file://${bp.file}`, lineNumber: bp.line - 1 })).breakpointId;
+        bp.id = (
+          await cdp.Debugger.setBreakpointByUrl({ url: `file://${bp.file}`, lineNumber: bp.line - 1 })
+        ).breakpointId;
       }
     },
     log: (message) => logs.push(message),
@@ -143,6 +162,7 @@ export async function startTraced(
     changes,
     paused,
     stdout: () => stdout,
+    swaps: () => swaps,
     send(line) {
       child.stdin.write(`${line}\n`);
     },
@@ -162,7 +182,10 @@ export async function startTraced(
       });
     },
     async setBreakpoint(file, line) {
-      const { breakpointId } = await cdp.Debugger.setBreakpointByUrl({ url: `file://${file}`, lineNumber: line - 1 });
+      const { breakpointId } = await cdp.Debugger.setBreakpointByUrl({
+        url: `file://${file}`,
+        lineNumber: line - 1,
+      });
       breakpoints.push({ file, line, id: breakpointId });
     },
     async close() {

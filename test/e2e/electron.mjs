@@ -28,9 +28,12 @@ const record = spawnSync(
     process.execPath,
     'examples/worker-pipeline/main.mjs',
   ],
-  { cwd: repo, stdio: 'inherit' },
+  { cwd: repo, encoding: 'utf8' },
 );
-if (record.status !== 0) process.exit(1);
+if (record.status !== 0) {
+  console.error(`test:electron: cinescope record failed:\n${record.stderr}`);
+  process.exit(1);
+}
 const config = {
   mode: 'development',
   driverUrl: '',
@@ -38,6 +41,7 @@ const config = {
   recordedTrace,
   resultsFile: join(out, 'results.json'),
   dapLog: join(out, 'dap.log'),
+  extensionsDir: join(profile, 'extensions'),
   repoRoot: repo,
 };
 writeFileSync(join(dirname(suite), 'config.json'), JSON.stringify(config, null, 2));
@@ -45,7 +49,14 @@ try {
   process.exitCode = await runTests({
     extensionDevelopmentPath: repo,
     extensionTestsPath: suite,
-    launchArgs: [workspace, '--disable-workspace-trust', '--user-data-dir', join(profile, 'user-data')],
+    launchArgs: [
+      workspace,
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      join(profile, 'user-data'),
+      '--extensions-dir',
+      join(profile, 'extensions'),
+    ],
   });
 } catch (error) {
   console.error(`test:electron: ${error instanceof Error ? error.message : error}`);

@@ -133,6 +133,52 @@ describe('TimelineDataSource', () => {
     db.close();
   });
 
+  it('finds the calls that enclose a window but started before it', async () => {
+    const db = await traceWithCalls(0);
+    let eid = 2;
+    const e = (type: number, ts: number, parent: number, site: number, payload: unknown) => {
+      db.ingest([
+        {
+          pid: 1,
+          tid: 0,
+          eid: ++eid,
+          parent,
+          site,
+          corr: 0,
+          ts,
+          type,
+          flags: 0,
+          payload: JSON.stringify(payload),
+        },
+      ]);
+      return eid;
+    };
+    const outer = e(T.call, T0 + 1, 0, 1, { args: [] });
+    const middle = e(T.call, T0 + 1.5, outer, 2, { args: [] });
+    for (let i = 0; i < 100; i++) {
+      const inner = e(T.call, T0 + 2 + i * 0.1, middle, 1, { args: [i] });
+      e(T.return, T0 + 2.05 + i * 0.1, inner, 1, { value: i });
+    }
+    e(T.return, T0 + 19, middle, 2, { value: null });
+    e(T.return, T0 + 20, outer, 1, { value: null });
+    const source = new TimelineDataSource(db);
+    await ask(source, { type: 'overview' });
+    const { window } = await ask(source, {
+      type: 'window',
+      fromTs: T0 + 5.02,
+      toTs: T0 + 5.98,
+      buckets: 100,
+    });
+    const spans = window.lanes[0].spans;
+    const byDepth = (d: number) => spans.filter((s) => s.depth === d);
+    expect(byDepth(0)).toMatchObject([{ name: 'f', clipped: true, startTs: T0 + 5.02 }]);
+    expect(byDepth(1)).toMatchObject([{ name: 'g', clipped: true }]);
+    // Nine calls inside the window, and the one that started at +5.00 and returned inside it.
+    expect(byDepth(2).map((s) => s.name)).toEqual(new Array(10).fill('f'));
+    expect(byDepth(2).map((s) => s.clipped)).toEqual([true, ...new Array(9).fill(false)]);
+    db.close();
+  });
+
   it('follows a live trace that grows between requests', async () => {
     const db = await traceWithCalls(10);
     const source = new TimelineDataSource(db, { live: true });

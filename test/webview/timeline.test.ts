@@ -358,6 +358,13 @@ describe('files that cannot be shown', () => {
     copyFileSync(bank, join(dir, 'unused.cinescope'));
   });
 
+  it('stops with the sentence when the file is not there at all', async () => {
+    const missing = join(dir, 'missing.cinescope');
+    const r = await cli(['view', missing, '--no-open']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`cinescope: Cannot read trace file ${missing}: the file does not exist.\n`);
+  });
+
   it('refuses a wrong token, for the page, its script and its WebSocket', async () => {
     const viewer = await startView(bank);
     viewers.push(viewer);

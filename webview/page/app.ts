@@ -3,25 +3,21 @@
  * screen (a margin on each side, so panning draws from data already here), draws them on a canvas,
  * and keeps the selection, filter, cursor and view in the host's page state.
  */
-import type {
-  EventDetail,
-  EventMark,
-  MetricName,
-  MetricsData,
-  Overview,
-  StateTimeline,
-  WindowData,
-} from '../protocol';
+import type { EventDetail, MetricName, Overview } from '../protocol';
 import { PROTOCOL_VERSION } from '../protocol';
 import type { Client } from './client';
 import { HostError } from './client';
-import { el, renderEvent, renderStateTimeline } from './details';
-import type { DetailActions } from './details';
+import { el } from './details';
+import { DetailsPanel } from './detailsPanel';
 import { formatMs, formatOffset } from './format';
 import * as L from './layout';
 import { draw, matchesFilter } from './render';
 import type { Drawn, Selected } from './render';
+import { bindInput } from './input';
+import { firstDrawn, hitTest, nearestInLane } from './navigation';
+import { buildShell } from './shell';
 import { readTheme } from './theme';
+import { WindowFetcher } from './windowFetcher';
 import type { Transport } from './transport';
 
 interface SavedState {
@@ -52,8 +48,6 @@ export interface Inspection {
 
 export class App {
   private overview: Overview | null = null;
-  private window: WindowData | null = null;
-  private metrics: MetricsData | null = null;
   private fromTs = 0;
   private toTs = 1;
   private scrollY = 0;
@@ -66,24 +60,16 @@ export class App {
   private rows: L.Row[] = [];
   private contentHeight = 0;
   private frameRequested = false;
-  private loading = false;
-  private reloadWanted = false;
-  private detailText = '';
   private frames = 0;
   private lastFrameMs = 0;
   private firstFrameAt: number | null = null;
-  private windowsLoaded = 0;
-  private readonly windowMs: number[] = [];
-  private pending = 0;
-  private stateView: { timeline: StateTimeline; index: number } | null = null;
   private theme = readTheme();
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
-  private readonly details: HTMLElement;
+  private readonly panel: DetailsPanel;
+  private readonly data: WindowFetcher;
   private readonly status: HTMLElement;
   private readonly filterBox: HTMLInputElement;
-  private readonly results: HTMLElement;
-  private readonly inBrowser: boolean;
   private readonly nodes: HTMLElement[];
   private polling: ReturnType<typeof setInterval> | undefined;
 
@@ -93,51 +79,44 @@ export class App {
     private readonly root: HTMLElement,
     inVsCode: boolean,
   ) {
-    this.inBrowser = !inVsCode;
-    this.filterBox = el('input', {
-      type: 'search',
-      id: 'filter',
-      placeholder: 'Filter / search  ( / )',
-      'aria-label': 'Filter events',
-    }) as HTMLInputElement;
-    const button = (text: string, title: string, onClick: () => void) => {
-      const b = el('button', { type: 'button', title, 'aria-label': title }, text);
-      b.addEventListener('click', onClick);
-      return b;
-    };
-    this.status = el('span', { class: 'status-text', role: 'status' });
-    this.canvas = el('canvas', {
-      id: 'timeline',
-      tabindex: '0',
-      'aria-label': 'Timeline: arrows move between events, + and - zoom, / searches',
-    }) as HTMLCanvasElement;
+    const shell = buildShell({ zoom: (factor) => this.zoom(factor), fit: () => this.fit() });
+    ({ filterBox: this.filterBox, status: this.status, canvas: this.canvas, nodes: this.nodes } = shell);
+    const { details, results } = shell;
     this.ctx = this.canvas.getContext('2d')!;
-    this.details = el(
-      'aside',
-      { id: 'details', 'aria-live': 'polite' },
-      el('p', { class: 'hint' }, 'Click an event, a call or a state change to see its details.'),
+    this.data = new WindowFetcher(
+      client,
+      (window) => {
+        for (const lane of window.lanes) {
+          const depth = lane.spans.reduce((d, sp) => Math.max(d, sp.depth + 1), 0);
+          if (depth > (this.flameRows.get(lane.key) ?? 0)) this.flameRows.set(lane.key, depth);
+        }
+        this.relayout();
+      },
+      (message) => this.fail(message),
     );
-    this.results = el('div', { id: 'results' });
-    this.nodes = [
-      el(
-        'header',
-        { class: 'toolbar' },
-        this.filterBox,
-        button('−', 'Zoom out (-)', () => this.zoom(2)),
-        button('+', 'Zoom in (+)', () => this.zoom(0.5)),
-        button('Fit', 'Show the whole trace (0)', () => this.fit()),
-        this.status,
-      ),
-      el(
-        'main',
-        { class: 'body' },
-        el('div', { class: 'plot' }, this.canvas),
-        el('div', { class: 'side' }, this.results, this.details),
-      ),
-    ];
+    this.panel = new DetailsPanel(client, details, results, {
+      origin: () => this.overview?.fromTs ?? 0,
+      canOpenEditors: inVsCode,
+      openSource: (file, line, column) => this.transport.send({ type: 'openSource', file, line, column }),
+      selectEvent: (id) => void this.selectEvent(id),
+      isSelected: (id) => this.selected?.kind === 'event' && this.selected.id === id,
+      stepped: (selected, ts, byCursor) => {
+        this.selected = selected;
+        if (!byCursor) {
+          this.cursorTs = ts;
+          this.reveal(ts);
+        }
+        this.requestFrame();
+      },
+    });
     root.replaceChildren(...this.nodes);
     this.bindInput();
     new ResizeObserver(() => this.requestFrame()).observe(this.canvas);
+    // VS Code switches the body's theme class (and the --vscode-* variables) when the theme changes.
+    new MutationObserver(() => {
+      this.theme = readTheme();
+      this.requestFrame();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
     client.onTraceChanged(() => void this.refresh());
   }
 
@@ -195,50 +174,8 @@ export class App {
 
   // ---- Data -----------------------------------------------------------------------------------
 
-  /** Asks for the window around the view when the data here does not cover it at a fitting resolution. */
-  private async ensureData(): Promise<void> {
-    if (this.loading) {
-      this.reloadWanted = true;
-      return;
-    }
-    const w = this.window;
-    const span = this.toTs - this.fromTs;
-    const buckets = Math.max(50, Math.round(this.plotWidth() / 2) * 3);
-    const covers = w && w.fromTs <= this.fromTs && w.toTs >= this.toTs;
-    const wantBucketMs = (3 * span) / buckets;
-    const resolutionOk = w && w.bucketMs <= wantBucketMs * 2.5 && w.bucketMs >= wantBucketMs / 2.5;
-    if (covers && resolutionOk) return;
-    this.loading = true;
-    this.pending++;
-    try {
-      const fromTs = this.fromTs - span;
-      const toTs = this.toTs + span;
-      const asked = performance.now();
-      const [win, met] = await Promise.all([
-        this.client.request({ type: 'window', fromTs, toTs, buckets }),
-        this.client.request({ type: 'metrics', fromTs, toTs, buckets: Math.round(buckets / 3) }),
-      ]);
-      this.window = win.window;
-      this.metrics = met.metrics;
-      this.windowsLoaded++;
-      this.windowMs.push(performance.now() - asked);
-      if (this.windowMs.length > 200) this.windowMs.shift();
-      for (const lane of win.window.lanes) {
-        const depth = lane.spans.reduce((d, s) => Math.max(d, s.depth + 1), 0);
-        if (depth > (this.flameRows.get(lane.key) ?? 0)) this.flameRows.set(lane.key, depth);
-      }
-      this.relayout();
-    } catch (e) {
-      if (e instanceof HostError) this.fail(e.message);
-      else throw e;
-    } finally {
-      this.loading = false;
-      this.pending--;
-    }
-    if (this.reloadWanted) {
-      this.reloadWanted = false;
-      await this.ensureData();
-    }
+  private ensureData(): Promise<void> {
+    return this.data.ensure(() => ({ fromTs: this.fromTs, toTs: this.toTs, plotWidth: this.plotWidth() }));
   }
 
   /**
@@ -273,7 +210,7 @@ export class App {
       this.toTs = overview.toTs + span * 0.02;
       this.fromTs = Math.max(overview.fromTs, this.toTs - span);
     }
-    this.window = null;
+    this.data.reset();
     this.relayout();
     await this.ensureData();
   }
@@ -281,10 +218,9 @@ export class App {
   /** Shows the timeline again from the start, for a trace that was not there or is another one. */
   private async restart(): Promise<void> {
     this.overview = null;
-    this.window = null;
-    this.metrics = null;
+    this.data.reset();
     this.selected = null;
-    this.stateView = null;
+    this.panel.clear();
     this.flameRows.clear();
     this.transport.setState(undefined);
     this.root.replaceChildren(...this.nodes);
@@ -294,7 +230,7 @@ export class App {
 
   private relayout(): void {
     if (!this.overview) return;
-    const has = new Set<MetricName>((this.metrics?.series ?? []).map((s) => s.name));
+    const has = new Set<MetricName>((this.data.metrics?.series ?? []).map((s) => s.name));
     const { rows, height } = L.layout(this.overview, this.flameRows, has);
     this.rows = rows;
     this.contentHeight = height;
@@ -330,8 +266,8 @@ export class App {
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.drawn = draw(this.ctx, {
       overview: this.overview,
-      window: this.window,
-      metrics: this.metrics,
+      window: this.data.window,
+      metrics: this.data.metrics,
       fromTs: this.fromTs,
       toTs: this.toTs,
       width,
@@ -346,7 +282,7 @@ export class App {
     });
     this.frames++;
     this.lastFrameMs = performance.now() - started;
-    if (this.window && this.firstFrameAt === null) {
+    if (this.data.window && this.firstFrameAt === null) {
       this.firstFrameAt = performance.now();
       document.body.dataset.firstFrame = 'yes';
     }
@@ -365,8 +301,8 @@ export class App {
       parts.push(`${this.drawn.filter((d) => d.matches).length} of ${this.drawn.length} drawn match`);
     if (o.errors) parts.push(`${o.errors} error${o.errors === 1 ? '' : 's'}`);
     if (o.dropped) parts.push(`${o.dropped} events dropped`);
-    if (this.window?.messagesOmitted)
-      parts.push(`${this.window.messagesOmitted} message arrows not drawn: zoom in`);
+    if (this.data.window?.messagesOmitted)
+      parts.push(`${this.data.window.messagesOmitted} message arrows not drawn: zoom in`);
     this.status.textContent = parts.join(' · ');
   }
 
@@ -422,25 +358,8 @@ export class App {
 
   // ---- Selection ------------------------------------------------------------------------------
 
-  /** The item under a point: the nearest one within a few pixels; among overlapping ones, the small one whose centre is closest. */
   hit(x: number, y: number): Drawn | undefined {
-    const pad = 3;
-    let best: Drawn | undefined;
-    let bestScore = Infinity;
-    for (const d of this.drawn) {
-      if (d.kind === 'arrow' || d.kind === 'bucket') continue;
-      const dx = Math.max(d.x - x, 0, x - (d.x + d.w));
-      const dy = Math.max(d.y - y, 0, y - (d.y + d.h));
-      if (dx > pad || dy > pad) continue;
-      const small = d.w * d.h <= 400;
-      const centre = Math.hypot(x - (d.x + d.w / 2), y - (d.y + d.h / 2));
-      const score = (dx + dy) * 1e6 + (small ? centre : 1000 + d.w * d.h);
-      if (score < bestScore) {
-        best = d;
-        bestScore = score;
-      }
-    }
-    return best;
+    return hitTest(this.drawn, x, y);
   }
 
   select(target: Drawn | undefined): void {
@@ -469,146 +388,47 @@ export class App {
     }
   }
 
-  private actions(): DetailActions {
-    return {
-      canOpenEditors: !this.inBrowser,
-      openSource: (file, line, column) => this.transport.send({ type: 'openSource', file, line, column }),
-      selectEvent: (id) => void this.selectEvent(id),
-      stepState: (index) => this.stepState(index),
-    };
+  private showEvent(id: number): Promise<EventDetail | undefined> {
+    return this.panel.showEvent(id);
   }
 
-  private async showEvent(id: number): Promise<EventDetail | undefined> {
-    this.stateView = null;
-    try {
-      const { detail } = await this.client.request({ type: 'event', eventId: id });
-      if (this.selected?.kind !== 'event' || this.selected.id !== id) return detail;
-      this.setDetails(renderEvent(detail, this.overview!.fromTs, this.actions()));
-      return detail;
-    } catch (e) {
-      this.setDetails(el('p', { class: 'error' }, (e as Error).message));
-      return undefined;
-    }
+  private showState(s: { pid: number; tid: number; objectId: number; callEid: number }): Promise<void> {
+    return this.panel.showState({ kind: 'state', ...s });
   }
 
-  private async showState(s: { pid: number; tid: number; objectId: number; callEid: number }): Promise<void> {
-    const { timeline } = await this.client.request({
-      type: 'stateTimeline',
-      pid: s.pid,
-      tid: s.tid,
-      objectId: s.objectId,
-    });
-    const index = Math.max(
-      0,
-      timeline.steps.findIndex((step) => step.callEid === s.callEid),
-    );
-    this.stateView = { timeline, index };
-    this.renderState();
-  }
-
-  private stepState(index: number): void {
-    const v = this.stateView;
-    if (!v || index < 0 || index >= v.timeline.steps.length) return;
-    v.index = index;
-    const step = v.timeline.steps[index];
-    this.selected = {
-      kind: 'state',
-      pid: v.timeline.pid,
-      tid: v.timeline.tid,
-      objectId: v.timeline.objectId,
-      callEid: step.callEid,
-    };
-    this.cursorTs = step.ts;
-    this.reveal(step.ts);
-    this.renderState();
-    this.requestFrame();
-  }
-
-  private renderState(): void {
-    if (!this.stateView) return;
-    this.setDetails(
-      renderStateTimeline(
-        this.stateView.timeline,
-        this.stateView.index,
-        this.overview!.fromTs,
-        this.actions(),
-      ),
-    );
-  }
-
-  private setDetails(node: HTMLElement): void {
-    this.details.replaceChildren(node);
-    this.detailText = node.textContent ?? '';
-  }
-
-  /** Scrubbing: the state timeline follows the cursor to the last step at or before it. */
   private scrub(ts: number): void {
     this.cursorTs = ts;
-    const v = this.stateView;
-    if (v) {
-      let index = -1;
-      v.timeline.steps.forEach((s, i) => {
-        if (s.ts <= ts) index = i;
-      });
-      if (index >= 0 && index !== v.index) {
-        v.index = index;
-        this.selected = {
-          kind: 'state',
-          pid: v.timeline.pid,
-          tid: v.timeline.tid,
-          objectId: v.timeline.objectId,
-          callEid: v.timeline.steps[index].callEid,
-        };
-        this.renderState();
-      }
-    }
+    this.panel.follow(ts);
     this.requestFrame();
   }
 
   private async moveSelection(direction: 'next' | 'prev'): Promise<void> {
-    if (this.selected?.kind !== 'event') {
-      const first = this.drawn
-        .filter((d) => d.kind === 'event' || d.kind === 'span')
-        .sort((a, b) => a.ts - b.ts)[0];
-      if (first) this.select(first);
-      return;
-    }
+    if (this.selected?.kind !== 'event') return this.select(firstDrawn(this.drawn));
     const { event } = await this.client.request({ type: 'neighbor', eventId: this.selected.id, direction });
     if (event) await this.selectEvent(event.id);
   }
 
   /** Up and down: the nearest drawn event or call in the lane above or below. */
   private moveLane(step: 1 | -1): void {
+    const selected = this.selected;
     const current = this.drawn.find(
-      (d) => this.selected?.kind === 'event' && d.id === this.selected.id && d.kind !== 'arrow',
+      (d) => selected?.kind === 'event' && d.id === selected.id && d.kind !== 'arrow',
     );
     if (!current) return void this.moveSelection('next');
-    const keys = this.overview!.lanes.map((l) => l.key);
-    const index = keys.indexOf(current.lane) + step;
-    if (index < 0 || index >= keys.length) return;
-    const candidates = this.drawn.filter(
-      (d) => d.lane === keys[index] && (d.kind === 'event' || d.kind === 'span'),
+    this.select(
+      nearestInLane(
+        this.drawn,
+        this.overview!.lanes.map((l) => l.key),
+        current,
+        step,
+      ),
     );
-    candidates.sort((a, b) => Math.abs(a.ts - current.ts) - Math.abs(b.ts - current.ts));
-    if (candidates[0]) this.select(candidates[0]);
   }
 
   private async search(text: string): Promise<void> {
-    if (!text.trim()) return void this.results.replaceChildren();
+    if (!text.trim()) return this.panel.clearResults();
     const { hits, more } = await this.client.request({ type: 'search', text, limit: 200 });
-    const item = (h: EventMark) => {
-      const b = el(
-        'button',
-        { type: 'button', class: 'link' },
-        `${formatOffset(h.ts, this.overview!.fromTs)}  ${h.typeName} ${h.label}`,
-      );
-      b.addEventListener('click', () => void this.selectEvent(h.id));
-      return el('li', {}, b);
-    };
-    this.results.replaceChildren(
-      el('h3', {}, `${hits.length}${more ? '+' : ''} matches for “${text}”`),
-      el('ol', { class: 'results', 'data-test': 'search-results' }, ...hits.map(item)),
-    );
+    this.panel.showResults(text, hits, more);
     const next = hits.find((h) => h.ts > (this.cursorTs ?? -Infinity)) ?? hits[0];
     if (next) {
       this.cursorTs = next.ts;
@@ -619,133 +439,41 @@ export class App {
   // ---- Input ----------------------------------------------------------------------------------
 
   private bindInput(): void {
-    const c = this.canvas;
-    let drag: { x: number; fromTs: number; toTs: number; moved: boolean; ruler: boolean } | null = null;
-    c.addEventListener('pointerdown', (e) => {
-      c.focus();
-      c.setPointerCapture(e.pointerId);
-      drag = {
-        x: e.offsetX,
-        fromTs: this.fromTs,
-        toTs: this.toTs,
-        moved: false,
-        ruler: e.offsetY < L.RULER_H,
-      };
-      if (drag.ruler) this.scrub(this.tsAt(e.offsetX));
-    });
-    c.addEventListener('pointermove', (e) => {
-      this.hoverX = e.offsetX;
-      if (drag) {
-        const dx = e.offsetX - drag.x;
-        if (Math.abs(dx) > 3) drag.moved = true;
-        if (drag.ruler) this.scrub(this.tsAt(e.offsetX));
-        else if (drag.moved) {
-          const d = (dx / this.plotWidth()) * (drag.toTs - drag.fromTs);
-          this.setView(drag.fromTs - d, drag.toTs - d);
-        }
-      }
-      const over = this.hit(e.offsetX, e.offsetY);
-      c.title = over
-        ? `${over.typeName}${over.label ? `: ${over.label}` : ''}\n${formatOffset(over.ts, this.overview?.fromTs ?? 0)}`
-        : '';
-      c.style.cursor = over ? 'pointer' : drag?.moved ? 'grabbing' : 'default';
-      this.requestFrame();
-    });
-    c.addEventListener('pointerup', (e) => {
-      if (drag && !drag.moved && !drag.ruler) {
-        const target = this.hit(e.offsetX, e.offsetY);
-        if (target) this.select(target);
-        else if (e.offsetX > L.LABEL_W) this.scrub(this.tsAt(e.offsetX));
-      }
-      drag = null;
-    });
-    c.addEventListener('pointerleave', () => {
-      this.hoverX = null;
-      this.requestFrame();
-    });
-    c.addEventListener(
-      'wheel',
-      (e) => {
-        e.preventDefault();
-        if (e.ctrlKey || e.metaKey) this.zoom(Math.exp(e.deltaY * 0.002), this.tsAt(e.offsetX));
-        else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY))
-          this.pan((e.shiftKey ? e.deltaY : e.deltaX) / this.plotWidth());
-        else {
-          this.scrollY += e.deltaY;
-          this.requestFrame();
-        }
+    bindInput(this.canvas, this.filterBox, {
+      view: () => ({ fromTs: this.fromTs, toTs: this.toTs }),
+      plotWidth: () => this.plotWidth(),
+      tsAt: (x) => this.tsAt(x),
+      hit: (x, y) => this.hit(x, y),
+      describe: (d) =>
+        `${d.typeName}${d.label ? `: ${d.label}` : ''}\n${formatOffset(d.ts, this.overview?.fromTs ?? 0)}`,
+      select: (d) => this.select(d),
+      scrub: (ts) => this.scrub(ts),
+      setView: (a, b) => this.setView(a, b),
+      zoom: (factor, at) => this.zoom(factor, at),
+      pan: (fraction) => this.pan(fraction),
+      scroll: (dy) => {
+        this.scrollY += dy;
+        this.requestFrame();
       },
-      { passive: false },
-    );
-    c.addEventListener('keydown', (e) => void this.onKey(e));
-    this.filterBox.addEventListener('input', () => {
-      this.filter = this.filterBox.value.trim();
-      this.requestFrame();
-    });
-    this.filterBox.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') void this.search(this.filterBox.value);
-      if (e.key === 'Escape') c.focus();
-    });
-    document.addEventListener('keydown', (e) => {
-      if (e.key === '/' && document.activeElement !== this.filterBox) {
-        e.preventDefault();
-        this.filterBox.focus();
-        this.filterBox.select();
-      }
-    });
-  }
-
-  private async onKey(e: KeyboardEvent): Promise<void> {
-    const handled = [
-      'ArrowRight',
-      'ArrowLeft',
-      'ArrowUp',
-      'ArrowDown',
-      '+',
-      '=',
-      '-',
-      '_',
-      '0',
-      'Enter',
-      'Escape',
-      'PageUp',
-      'PageDown',
-    ];
-    if (!handled.includes(e.key)) return;
-    e.preventDefault();
-    switch (e.key) {
-      case 'ArrowRight':
-        return e.shiftKey ? this.pan(0.2) : this.moveSelection('next');
-      case 'ArrowLeft':
-        return e.shiftKey ? this.pan(-0.2) : this.moveSelection('prev');
-      case 'ArrowUp':
-        return this.moveLane(-1);
-      case 'ArrowDown':
-        return this.moveLane(1);
-      case '+':
-      case '=':
-        return this.zoom(0.5);
-      case '-':
-      case '_':
-        return this.zoom(2);
-      case '0':
-        return this.fit();
-      case 'PageUp':
-      case 'PageDown':
-        this.scrollY += (e.key === 'PageUp' ? -1 : 1) * this.canvas.clientHeight * 0.8;
-        return this.requestFrame();
-      case 'Escape':
+      hover: (x) => {
+        this.hoverX = x;
+        this.requestFrame();
+      },
+      fit: () => this.fit(),
+      moveSelection: (direction) => this.moveSelection(direction),
+      moveLane: (step) => this.moveLane(step),
+      clearSelection: () => {
         this.selected = null;
-        this.stateView = null;
-        this.details.replaceChildren();
-        this.detailText = '';
-        return this.requestFrame();
-      case 'Enter': {
-        const open = this.details.querySelector<HTMLButtonElement>('[data-test=open-source]');
-        open?.click();
-        return;
-      }
-    }
+        this.panel.clear();
+        this.requestFrame();
+      },
+      openSelectionSource: () => this.panel.openSource(),
+      filterChanged: (text) => {
+        this.filter = text;
+        this.requestFrame();
+      },
+      search: (text) => this.search(text),
+    });
   }
 
   inspect(): Inspection {
@@ -754,18 +482,18 @@ export class App {
       message: document.querySelector('[data-test=message]')?.textContent ?? '',
       view: { fromTs: this.fromTs, toTs: this.toTs },
       lanes: (this.overview?.lanes ?? []).map((l) => {
-        const w = this.window?.lanes.find((x) => x.key === l.key);
+        const w = this.data.window?.lanes.find((x) => x.key === l.key);
         return { key: l.key, label: l.label, mode: w?.mode ?? 'none', total: w?.total ?? 0 };
       }),
       drawn: this.drawn,
       selected: this.selected,
-      detailText: this.detailText,
+      detailText: this.panel.text,
       frames: this.frames,
       lastFrameMs: this.lastFrameMs,
       firstFrameAt: this.firstFrameAt,
-      windowsLoaded: this.windowsLoaded,
-      windowMs: [...this.windowMs],
-      pending: this.pending,
+      windowsLoaded: this.data.loaded,
+      windowMs: [...this.data.roundTrips],
+      pending: this.data.pending,
     };
   }
 

@@ -148,12 +148,29 @@ export class CodeServer {
     }
   }
 
-  /** SIGTERM to the group, SIGKILL after 5 s; resolves when code-server itself has exited. */
-  async stop(): Promise<void> {
+  /** Whether any process of the group is still alive. */
+  private groupAlive(): boolean {
+    if (this.child.pid === undefined) return false;
+    try {
+      process.kill(-this.child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * SIGTERM to the group, SIGKILL after 5 s. Resolves to the empty string when every process of
+   * the group is gone, else to a sentence saying that some are left.
+   */
+  async stop(): Promise<string> {
     this.killGroup('SIGTERM');
-    const end = Date.now() + 5_000;
+    let end = Date.now() + 5_000;
     while (!this.exited && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     // Debuggees and extension hosts that ignored SIGTERM go too.
     this.killGroup('SIGKILL');
+    end = Date.now() + 5_000;
+    while (this.groupAlive() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    return this.groupAlive() ? `processes of code-server's group ${this.child.pid} survived SIGKILL` : '';
   }
 }

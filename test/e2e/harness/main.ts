@@ -58,9 +58,9 @@ function missingPrerequisites(paths: Paths): { entry: string; chromium: string }
   const playwright = join(paths.e2e, 'node_modules/playwright-core/package.json');
   if (!existsSync(entry) || !existsSync(playwright)) {
     return (
-      'The end-to-end tests need their own dependencies: run ' +
-      '`npm_config_yes=true npm ci --prefix test/e2e --unsafe-perm` (see .ci/run; it needs the Debian ' +
-      'packages chromium, ripgrep and libkrb5-dev).'
+      'The end-to-end tests need their own dependencies in test/e2e: follow "End-to-end tests" in ' +
+      'README.md (the Debian packages chromium, ripgrep and libkrb5-dev, the ripgrep archive, then ' +
+      '`npm_config_yes=true npm ci --prefix test/e2e --unsafe-perm`); .ci/run does it all.'
     );
   }
   const chromium = process.env.CINESCOPE_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -110,6 +110,8 @@ async function runJourney(
   paths: Paths,
   tools: { entry: string; chromium: string },
   keepProfile: boolean,
+  /** Gets a sentence when processes outlive the run. */
+  leftovers: string[],
 ): Promise<RunSummary> {
   const started = Date.now();
   const out = join(paths.results, mode);
@@ -151,6 +153,7 @@ async function runJourney(
       recordedTrace,
       resultsFile,
       dapLog: join(out, 'dap.log'),
+      extensionsDir: profile.extensionsDir,
       repoRoot: paths.repo,
     };
     writeFileSync(join(host, 'config.json'), JSON.stringify(config, null, 2));
@@ -181,7 +184,9 @@ async function runJourney(
       return {
         mode,
         seconds: (Date.now() - started) / 1000,
-        error: `the journey did not finish within ${timeoutMs / 1000} s`,
+        error:
+          `the journey did not finish within ${timeoutMs / 1000} s` +
+          (steps.length ? `; the step after "${steps[steps.length - 1].name}" hung` : ''),
         steps,
       };
     }
@@ -199,7 +204,8 @@ async function runJourney(
     return { mode, seconds: (Date.now() - started) / 1000, error: (error as Error).message, steps: [] };
   } finally {
     await workbench?.close();
-    await server?.stop();
+    const left = (await server?.stop()) ?? '';
+    if (left) leftovers.push(left);
     // VS Code's own logs (extension host, debug adapters) sit in the profile: keep them with the run.
     const logs = join(profile.userDataDir, 'logs');
     if (existsSync(logs)) cpSync(logs, join(out, 'vscode-logs'), { recursive: true });
@@ -224,6 +230,9 @@ export async function main(argv: string[], paths: Paths): Promise<number> {
     return 2;
   }
   const modes: Mode[] = modeArg ? [modeArg] : ['development', 'vsix'];
+  // Exiting runs the 'exit' hooks that kill code-server's group (and Playwright's, the browser's).
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
   const tools = missingPrerequisites(paths);
   const summaryFile = join(paths.results, 'summary.json');
   mkdirSync(paths.results, { recursive: true });
@@ -235,7 +244,10 @@ export async function main(argv: string[], paths: Paths): Promise<number> {
   }
   const runs: RunSummary[] = [];
   for (const mode of modes) {
-    const run = await runJourney(mode, paths, tools, argv.includes('--keep-profile'));
+    const leftovers: string[] = [];
+    const run = await runJourney(mode, paths, tools, argv.includes('--keep-profile'), leftovers);
+    // Processes that outlive the run fail it: the next run, or the developer's machine, pays for them.
+    if (leftovers.length) run.error = [run.error, ...leftovers].filter(Boolean).join('; ');
     runs.push(run);
     print(run, paths.repo, join(paths.results, mode));
   }

@@ -18,6 +18,8 @@ export interface SuiteConfig {
   recordedTrace: string;
   /** Where the suite writes its `SuiteResults`. */
   resultsFile: string;
+  /** The profile's extensions folder, where `vsix` mode installed the package. */
+  extensionsDir: string;
   /** Where the suite logs the DAP traffic of every Cinescope debug session. */
   dapLog: string;
   /** The repository root (the checkout under test). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DebugWatch } from './debugWatch';
 import { Driver } from './driver';
-import type { SuiteConfig, SuiteResults } from './driverProtocol';
+import type { StepResult, SuiteConfig, SuiteResults } from './driverProtocol';
 import { DEBUG_TYPE, journey } from './journey';
 import { runSteps } from './step';
 
@@ -38,9 +38,11 @@ export async function run(): Promise<void> {
   const watch = new DebugWatch(DEBUG_TYPE, config.dapLog);
   try {
     const driver = new Driver(config.driverUrl);
-    const steps = await runSteps(journey(watch), { config, driver, extension, shared: new Map() });
-    const results: SuiteResults = { mode: config.mode, steps };
-    writeFileSync(config.resultsFile, JSON.stringify(results, null, 2));
+    const write = (steps: StepResult[]) => {
+      const results: SuiteResults = { mode: config.mode, steps };
+      writeFileSync(config.resultsFile, JSON.stringify(results, null, 2));
+    };
+    const steps = await runSteps(journey(watch), { config, driver, extension, shared: new Map() }, write);
     const failed = steps.filter((s) => s.status === 'failed');
     if (failed.length) throw new Error(`${failed.length} journey step(s) failed`);
   } finally {

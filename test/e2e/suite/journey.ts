@@ -11,11 +11,11 @@ import * as vscode from 'vscode';
 import type { SetTracePointsArguments, SetTracePointsResponseBody } from '../../../adapter/customRequests';
 import { contributedCommands, missingContributions } from './contributions';
 import { DebugWatch } from './debugWatch';
-import type { TimelineView } from './driverProtocol';
+import type { DrawnKind, TimelineView } from './driverProtocol';
 import type { JourneyContext, Step } from './step';
 
 const DEBUG_TYPE = 'cinescope';
-const PROGRAM = 'pipeline.js';
+const PROGRAM = 'pipeline.cjs';
 const LAUNCH = 'Cinescope: pipeline';
 const BAD_LAUNCH = 'Cinescope: missing program';
 const ACTIVATES = 'the extension activates';
@@ -48,11 +48,14 @@ function waitForTab(label: string): Promise<true> {
   );
 }
 
+interface TimelineExpectation {
+  lanes?: string[];
+  kinds?: DrawnKind[];
+  typeNames?: string[];
+}
+
 /** Fails with what the timeline shows when a lane, a kind of mark or an event type is not in it. */
-function expectTimeline(
-  view: TimelineView,
-  expected: { lanes?: string[]; kinds?: string[]; typeNames?: string[] },
-) {
+function expectTimeline(view: TimelineView, expected: TimelineExpectation) {
   const missing = [
     ...(expected.lanes ?? []).filter((l) => !view.lanes.includes(l)).map((l) => `lane "${l}"`),
     ...(expected.kinds ?? []).filter((k) => !view.drawn.some((d) => d.kind === k)).map((k) => `a drawn ${k}`),
@@ -89,8 +92,11 @@ export function journey(watch: DebugWatch): Step[] {
       async run(ctx) {
         await ctx.extension.activate();
         if (!ctx.extension.isActive) throw new Error('the extension did not become active');
-        if (ctx.config.mode === 'vsix' && ctx.extension.extensionPath === ctx.config.repoRoot) {
-          throw new Error('the extension was loaded from the checkout, not from the installed .vsix');
+        const installed = ctx.extension.extensionPath.startsWith(ctx.config.extensionsDir);
+        if (installed !== (ctx.config.mode === 'vsix')) {
+          throw new Error(
+            `in ${ctx.config.mode} mode the extension was loaded from ${ctx.extension.extensionPath}`,
+          );
         }
         await ctx.driver.screenshot('activated');
       },
@@ -153,6 +159,19 @@ export function journey(watch: DebugWatch): Step[] {
       },
     },
     {
+      name: "the Call Stack lists the program's two threads, not Cinescope's own",
+      after: ['the cinescope launch configuration stops at a breakpoint'],
+      async run(ctx) {
+        const { session } = ctx.shared.get('stop') as DebugStop;
+        const { threads } = (await session.customRequest('threads')) as { threads: { name: string }[] };
+        const names = threads.map((t) => t.name);
+        // pipeline.cjs runs its main thread and one worker; the runtime's drain worker is not the user's.
+        if (names.length !== 2)
+          throw new Error(`the debugger shows ${names.length} threads: ${names.join(', ')}`);
+        await ctx.driver.look('threads in the Call Stack', 'callStack', names);
+      },
+    },
+    {
       name: 'the variables of the stopped frame show',
       after: ['the cinescope launch configuration stops at a breakpoint'],
       async run(ctx) {
@@ -163,21 +182,31 @@ export function journey(watch: DebugWatch): Step[] {
         const scopes = (await session.customRequest('scopes', { frameId: trace.stackFrames[0].id })) as {
           scopes: { name: string; variablesReference: number }[];
         };
-        const local = scopes.scopes[0];
-        const variables = (await session.customRequest('variables', {
-          variablesReference: local.variablesReference,
-        })) as { variables: { name: string; value: string }[] };
-        const squared = variables.variables.find((v) => v.name === 'squared');
-        if (squared?.value !== '9') {
-          throw new Error(
-            `scope "${local.name}" has ${variables.variables.map((v) => `${v.name}=${v.value}`).join(', ')}; expected squared=9`,
+        // Every scope but the global one: instrumented code may hold locals in a block scope.
+        const seen: string[] = [];
+        let squared: string | undefined;
+        let holder = '';
+        for (const scope of scopes.scopes.filter((sc) => sc.name !== 'Global')) {
+          const { variables } = (await session.customRequest('variables', {
+            variablesReference: scope.variablesReference,
+          })) as { variables: { name: string; value: string }[] };
+          seen.push(`${scope.name}: ${variables.map((v) => `${v.name}=${v.value}`).join(', ')}`);
+          const found = variables.find((v) => v.name === 'squared')?.value;
+          if (found !== undefined && squared === undefined) {
+            squared = found;
+            holder = scope.name;
+          }
+        }
+        if (squared !== '9') throw new Error(`expected squared=9 in the frame's scopes; ${seen.join('; ')}`);
+        // VS Code expands only the first scope; a user opens the one that holds the variable.
+        if (holder !== scopes.scopes[0].name) {
+          await ctx.driver.click(
+            `expand ${holder}`,
+            'debugVariables',
+            `.monaco-list-row:has-text("${holder}")`,
           );
         }
-        await ctx.driver.look('variables in the Run and Debug view', 'debugVariables', [
-          'squared',
-          '9',
-          'counter',
-        ]);
+        await ctx.driver.look('variables in the Run and Debug view', 'debugVariables', ['squared', '9']);
       },
     },
     {
@@ -215,25 +244,36 @@ export function journey(watch: DebugWatch): Step[] {
       },
     },
     {
-      name: 'the timeline shows threads, a message arrow, a state diff and trace-point values',
+      name: 'the timeline of the session opens and draws its threads',
       after: [RUNS_TO_END],
       unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.showTimeline'] }),
       async run(ctx) {
         await vscode.commands.executeCommand('cinescope.showTimeline');
-        const view = await ctx.driver.timeline('timeline of the debug session', {
+        const view = await ctx.driver.timeline('timeline of the session', {
+          lanes: ['main', 'squarer'],
+          kinds: ['event'],
+        });
+        expectTimeline(view, { lanes: ['main', 'squarer'], kinds: ['event'] });
+      },
+    },
+    {
+      name: 'the timeline shows a message arrow, a state diff and trace-point values',
+      after: [RUNS_TO_END],
+      unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.showTimeline'] }),
+      async run(ctx) {
+        await vscode.commands.executeCommand('cinescope.showTimeline');
+        // Room to read it, as a user makes: the timeline's group alone, without side bars.
+        await vscode.commands.executeCommand('workbench.action.maximizeEditorHideSidebar');
+        const expected: TimelineExpectation = {
           lanes: ['main', 'squarer'],
           kinds: ['arrow', 'state'],
           typeNames: ['tracePointHit'],
-        });
-        expectTimeline(view, {
-          lanes: ['main', 'squarer'],
-          kinds: ['arrow', 'state'],
-          typeNames: ['tracePointHit'],
-        });
+        };
+        expectTimeline(await ctx.driver.timeline('timeline maximized', expected), expected);
         const state = await ctx.driver.timeline('a state change selected', {}, { kind: 'state' });
-        if (!/total/.test(state.detailText)) {
+        if (!/total[\s\S]*\d/.test(state.detailText)) {
           throw new Error(
-            `the details of a state change do not name "total": ${JSON.stringify(state.detailText)}`,
+            `the details of a state change do not show "total" and a value: ${JSON.stringify(state.detailText)}`,
           );
         }
         const hit = await ctx.driver.timeline(
@@ -241,9 +281,16 @@ export function journey(watch: DebugWatch): Step[] {
           {},
           { typeName: 'tracePointHit' },
         );
-        if (!/squared/.test(hit.detailText)) {
+        if (!/squared\s*(9|16|25)(?!\d)/.test(hit.detailText)) {
           throw new Error(
-            `the details of a trace-point hit do not show "squared": ${JSON.stringify(hit.detailText)}`,
+            `the details of a trace-point hit do not show "squared" with 9, 16 or 25: ${JSON.stringify(hit.detailText)}`,
+          );
+        }
+        // The values are the user's: the instrumenter's own locals (`__cs…`) are not theirs to see.
+        const internal = hit.detailText.match(/__cs[cemrp]?/g);
+        if (internal) {
+          throw new Error(
+            `the trace-point values show the instrumenter's variables ${[...new Set(internal)].join(', ')}`,
           );
         }
       },
@@ -262,6 +309,7 @@ export function journey(watch: DebugWatch): Step[] {
         if (!saved) throw new Error('Save Trace saved nothing');
         await vscode.commands.executeCommand('cinescope.openTraceFile', saved);
         await waitForTab('saved.cinescope');
+        await vscode.commands.executeCommand('workbench.action.maximizeEditorHideSidebar');
         const view = await ctx.driver.timeline('saved trace reopened', { lanes: ['main', 'squarer'] });
         expectTimeline(view, { lanes: ['main', 'squarer'], kinds: ['arrow'] });
       },
@@ -276,6 +324,7 @@ export function journey(watch: DebugWatch): Step[] {
           vscode.Uri.file(ctx.config.recordedTrace),
         );
         await waitForTab('worker-pipeline.cinescope');
+        await vscode.commands.executeCommand('workbench.action.maximizeEditorHideSidebar');
         const view = await ctx.driver.timeline('recorded trace opened', { lanes: ['hasher-1', 'hasher-2'] });
         expectTimeline(view, { lanes: ['main', 'hasher-1', 'hasher-2'], kinds: ['arrow'] });
       },

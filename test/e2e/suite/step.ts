@@ -26,11 +26,17 @@ export interface Step {
 }
 
 /** Runs the steps in order; one step's failure does not stop the independent ones. */
-export async function runSteps(steps: Step[], ctx: JourneyContext): Promise<StepResult[]> {
+export async function runSteps(
+  steps: Step[],
+  ctx: JourneyContext,
+  /** Called after each step with the results so far (so a hung journey still tells what passed). */
+  progress: (results: StepResult[]) => void,
+): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const step of steps) {
     const result = await runStep(step, ctx, results);
     results.push(result);
+    progress(results);
     console.log(
       `[cinescope-e2e] ${result.status.padEnd(11)} ${step.name}${result.detail ? ` — ${result.detail}` : ''}`,
     );

@@ -1,6 +1,6 @@
-// The program the end-to-end journey debugs: a named worker squares what the main thread sends it,
-// and a Counter (recorded with "state") adds up the answers. The journey finds its lines by the
-// `e2e:` markers, so lines may move.
+// The program the end-to-end journey debugs: a named worker squares what the main thread sends
+// it, and a Counter (its file traced, its state recorded) adds up the answers. The journey finds
+// its lines by the `e2e:` markers, so lines may move. CommonJS, as most debugged programs still are.
 const { Worker, isMainThread, parentPort } = require('node:worker_threads');
 
 class Counter {

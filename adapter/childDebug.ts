@@ -1,0 +1,106 @@
+/**
+ * Debugging the child processes a launched program starts. Bundled alone (dist/runtime/childDebug.js)
+ * and preloaded with NODE_OPTIONS next to the runtime, so every Node process the program starts
+ * loads it. In such a child it opens the inspector on a random 127.0.0.1 port and waits for the
+ * debug adapter before the child's own code runs. Telling the adapter needs the event loop, which
+ * waiting blocks, so a short-lived watchdog process (this same file, started with a variable set)
+ * does it; when the adapter cannot be reached the watchdog lets the child run on undebugged.
+ *
+ * The launched program itself already has its inspector (`--inspect-brk`) and is left alone.
+ */
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import * as inspector from 'node:inspector';
+import { isMainThread } from 'node:worker_threads';
+import { CHILD_DEBUG_ENV } from './childDebugProtocol';
+import type { ChildAnnouncement } from './childDebugProtocol';
+
+/** Set only for the watchdog: what to tell the adapter. */
+const WATCHDOG_ENV = 'CINESCOPE_CHILD_DEBUG_WATCHDOG';
+
+interface Endpoint {
+  url: string;
+  token: string;
+}
+
+const GUARD = Symbol.for('cinescope.childDebug');
+
+function main(): void {
+  const watchdog = process.env[WATCHDOG_ENV];
+  if (watchdog) {
+    void runWatchdog(watchdog);
+    return;
+  }
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[GUARD] || !isMainThread) return;
+  g[GUARD] = true;
+  const endpoint = process.env[CHILD_DEBUG_ENV];
+  if (!endpoint || inspector.url()) return;
+  try {
+    inspector.open(0, '127.0.0.1', false);
+    const inspectorUrl = inspector.url();
+    if (!inspectorUrl) return;
+    const announcement: ChildAnnouncement = { pid: process.pid, inspectorUrl, script: process.argv[1] ?? '' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      [WATCHDOG_ENV]: JSON.stringify({ endpoint, announcement }),
+    };
+    delete env.NODE_OPTIONS;
+    spawn(process.execPath, [__filename], { env, stdio: 'ignore', detached: true }).unref();
+    inspector.waitForDebugger();
+  } catch {
+    // No debugging for this child: it runs as it would without us.
+  }
+}
+
+/** Announces the child to the adapter; when that fails, releases the child itself. */
+async function runWatchdog(text: string): Promise<void> {
+  const { endpoint, announcement } = JSON.parse(text) as {
+    endpoint: string;
+    announcement: ChildAnnouncement;
+  };
+  try {
+    await announce(JSON.parse(endpoint) as Endpoint, announcement);
+  } catch {
+    await release(announcement.inspectorUrl).catch(() => {});
+  }
+}
+
+function announce(endpoint: Endpoint, announcement: ChildAnnouncement): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(announcement);
+    const req = request(
+      endpoint.url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${endpoint.token}` },
+        timeout: 5000,
+      },
+      (res) => {
+        res.resume();
+        if (res.statusCode === 204) resolve();
+        else reject(new Error(`status ${res.statusCode}`));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function release(inspectorUrl: string): Promise<void> {
+  // Loaded only here: every child process loads this file, and ws probes optional native modules.
+  const { default: WebSocket } = await import('ws');
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(inspectorUrl);
+    socket.on('open', () => {
+      socket.send(JSON.stringify({ id: 1, method: 'Runtime.runIfWaitingForDebugger' }), () => {
+        socket.close();
+        resolve();
+      });
+    });
+    socket.on('error', reject);
+  });
+}
+
+main();

@@ -1,0 +1,56 @@
+/** The page's elements: a toolbar (filter, zoom buttons, status), the canvas, the side panel. */
+import { el } from './details';
+
+export interface Shell {
+  /** The top-level nodes, put back in the page when it leaves a message. */
+  nodes: HTMLElement[];
+  filterBox: HTMLInputElement;
+  status: HTMLElement;
+  canvas: HTMLCanvasElement;
+  details: HTMLElement;
+  results: HTMLElement;
+}
+
+export function buildShell(actions: { zoom(factor: number): void; fit(): void }): Shell {
+  const filterBox = el('input', {
+    type: 'search',
+    id: 'filter',
+    placeholder: 'Filter / search  ( / )',
+    'aria-label': 'Filter events',
+  }) as HTMLInputElement;
+  const button = (text: string, title: string, onClick: () => void) => {
+    const b = el('button', { type: 'button', title, 'aria-label': title }, text);
+    b.addEventListener('click', onClick);
+    return b;
+  };
+  const status = el('span', { class: 'status-text', role: 'status' });
+  const canvas = el('canvas', {
+    id: 'timeline',
+    tabindex: '0',
+    'aria-label': 'Timeline: arrows move between events, + and - zoom, / searches',
+  }) as HTMLCanvasElement;
+  const details = el(
+    'aside',
+    { id: 'details', 'aria-live': 'polite' },
+    el('p', { class: 'hint' }, 'Click an event, a call or a state change to see its details.'),
+  );
+  const results = el('div', { id: 'results' });
+  const nodes = [
+    el(
+      'header',
+      { class: 'toolbar' },
+      filterBox,
+      button('−', 'Zoom out (-)', () => actions.zoom(2)),
+      button('+', 'Zoom in (+)', () => actions.zoom(0.5)),
+      button('Fit', 'Show the whole trace (0)', () => actions.fit()),
+      status,
+    ),
+    el(
+      'main',
+      { class: 'body' },
+      el('div', { class: 'plot' }, canvas),
+      el('div', { class: 'side' }, results, details),
+    ),
+  ];
+  return { nodes, filterBox, status, canvas, details, results };
+}
