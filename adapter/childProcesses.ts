@@ -4,9 +4,11 @@
  * paused until the session has connected to them and set their breakpoints.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type { ChildAnnouncement } from './childDebugProtocol';
 
 /** The largest announcement accepted: a pid, a URL and a script path. */
@@ -77,4 +79,26 @@ function parseAnnouncement(text: string): ChildAnnouncement | undefined {
     // not JSON
   }
   return undefined;
+}
+
+/** What the launch needs for child processes: the bootloader to preload and its variable's value. */
+export interface ChildDebugging {
+  bootloader: string;
+  environmentValue: string;
+}
+
+/**
+ * Starts the endpoint for a launch; the bootloader is bundled next to the runtime preload. A
+ * sentence for the Debug Console when child processes cannot be debugged.
+ */
+export async function startChildDebugging(
+  preloadPath: string,
+  attached: (child: ChildAnnouncement) => void,
+): Promise<(ChildDebugging & { endpoint: ChildEndpoint }) | string> {
+  const bootloader = path.join(path.dirname(preloadPath), 'childDebug.js');
+  if (!existsSync(bootloader)) {
+    return `Child processes will not be debugged: ${bootloader} is missing (run \`npm run build\`).`;
+  }
+  const endpoint = await ChildEndpoint.start(attached);
+  return { endpoint, bootloader, environmentValue: endpoint.environmentValue };
 }

@@ -78,7 +78,8 @@ function withChildDebugging(
   if (!children) return env;
   return {
     ...env,
-    NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${quoteOption(children.bootloader)}`.trim(),
+    // First, so that its watchdog process is started before the runtime watches process starts.
+    NODE_OPTIONS: `--require ${quoteOption(children.bootloader)} ${env.NODE_OPTIONS ?? ''}`.trim(),
     [CHILD_DEBUG_ENV]: children.environmentValue,
   };
 }

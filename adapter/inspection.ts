@@ -28,8 +28,6 @@ export class Inspection {
   private readonly sourceIds = new Map<string, number>();
   private nextFrame = 1;
 
-  constructor(private readonly threadById: (id: number) => DebugThread | undefined) {}
-
   /** The thread resumed: its frames and variables are gone. */
   release(thread: DebugThread): void {
     for (const [id, entry] of this.frames) if (entry.thread === thread) this.frames.delete(id);
@@ -157,10 +155,5 @@ export class Inspection {
       line: location.lineNumber + 1,
       column: column + 1,
     };
-  }
-
-  /** The thread a DAP thread id names. */
-  thread(id: number): DebugThread | undefined {
-    return this.threadById(id);
   }
 }

@@ -3,20 +3,14 @@
  * program runs. Free of `vscode` imports: VS Code runs it inline, `cinescope dap` over stdio, the
  * tests on in-memory streams.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  DebugSession,
-  InitializedEvent,
-  OutputEvent,
-  TerminatedEvent,
-  ExitedEvent,
-} from '@vscode/debugadapter';
-import { BreakpointEvent, Event, Thread } from '@vscode/debugadapter';
+import { BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent } from '@vscode/debugadapter';
+import { OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { defaultTraceName } from '../runtime/launchEnv';
 import { BreakpointBook } from './breakpoints';
-import { ChildEndpoint } from './childProcesses';
+import { startChildDebugging } from './childProcesses';
+import type { ChildDebugging, ChildEndpoint } from './childProcesses';
 import { validateDebugConfiguration } from './config';
 import type { DebugConfiguration } from './config';
 import { CAPABILITIES } from './capabilities';
@@ -73,7 +67,7 @@ export class CinescopeSession extends DebugSession {
       stopOnEntry: () => this.config?.request === 'launch' && this.config.stopOnEntry,
       isOwnScript: (url) => url.includes(path.dirname(options.preloadPath)),
     });
-    this.inspection = new Inspection((id) => this.threads.get(id));
+    this.inspection = new Inspection();
     this.threads = new Threads({
       breakpoints: this.breakpoints,
       pauses: this.pauses,
@@ -117,10 +111,15 @@ export class CinescopeSession extends DebugSession {
     const runtime = runtimeConfigFor(config, this.sink);
     this.runtimeSession = runtime.session ?? '';
     try {
-      const children =
-        config.request === 'launch' && config.autoAttachChildProcesses
-          ? await this.childDebugging()
-          : undefined;
+      let children: ChildDebugging | undefined;
+      if (config.request === 'launch' && config.autoAttachChildProcesses) {
+        const started = await startChildDebugging(
+          this.options.preloadPath,
+          (c) => void this.threads.addProcess(c),
+        );
+        if (typeof started === 'string') this.log(started);
+        else ({ endpoint: this.childEndpoint, ...children } = started);
+      }
       this.debuggee =
         config.request === 'launch'
           ? await launch(
@@ -323,17 +322,6 @@ export class CinescopeSession extends DebugSession {
       if (answer.type === 'error') throw new RequestError(answer.message);
       response.body = answer.body;
     });
-  }
-
-  /** Starts the endpoint where the program's child processes announce themselves. */
-  private async childDebugging(): Promise<{ bootloader: string; environmentValue: string } | undefined> {
-    const bootloader = path.join(path.dirname(this.options.preloadPath), 'childDebug.js');
-    if (!existsSync(bootloader)) {
-      this.log(`Child processes will not be debugged: ${bootloader} is missing (run \`npm run build\`).`);
-      return undefined;
-    }
-    this.childEndpoint = await ChildEndpoint.start((child) => void this.threads.addProcess(child));
-    return { bootloader, environmentValue: this.childEndpoint.environmentValue };
   }
 
   /**

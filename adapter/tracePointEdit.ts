@@ -105,6 +105,7 @@ function write(
 ): TracePointPlan {
   const statements = traceableStatements(ast);
   const names = freshNames(source);
+  const hidden = instrumenterBindings(source);
   const insertions: { at: number; text: string; order: number }[] = [];
   const points: PlannedTracePoint[] = [];
   const missing: { id: number; line: number; reason: string }[] = [];
@@ -123,7 +124,7 @@ function write(
     const scope = path.parentPath!.scope;
     const start = path.node.start!;
     const column = path.node.loc!.start.column;
-    const reads = variablesAt(scope, path.node.start!);
+    const reads = variablesAt(scope, path.node.start!).filter((r) => !hidden(r.name));
     const self = thisAt(path);
     const condition = breakpointCondition(request.id, reads, self, names);
     const base = {
@@ -191,6 +192,20 @@ interface Read {
    * further down in the same function: not read at all); 'maybe' (read inside its own `try`).
    */
   tdz: 'no' | 'maybe' | 'yes';
+}
+
+/**
+ * The bindings the load-time instrumenter added (`var __cs=__csm()`, then `__csp`, `__csc`… in each
+ * function): not the user's variables, so a trace point does not record them. The prefix is read
+ * from the module header, since the instrumenter picks one the original source does not contain.
+ */
+function instrumenterBindings(source: string): (name: string) => boolean {
+  const head = source.slice(0, 4096);
+  const header = head.includes('/*cinescope:instrumented v') ? /var (__cs\d*)=\1m\(\);/.exec(head) : null;
+  if (!header) return () => false;
+  const base = header[1];
+  return (name) =>
+    name.startsWith(base) && name.length <= base.length + 1 && !/\d/.test(name.slice(base.length));
 }
 
 /** The variables a probe at `position` in `inner` reads, innermost scope first. */

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as workerThreads from 'node:worker_threads';
-import { createRequire, register, syncBuiltinESMExports } from 'node:module';
+import Module, { createRequire, register, syncBuiltinESMExports } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { CONFIG_ENV, parseRuntimeConfig } from './config';
 import type { RuntimeConfig } from './config';
@@ -48,7 +48,10 @@ const PUBLIC_API = Symbol.for('cinescope.recordEvent');
 function start(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[GUARD] || (workerThreads.workerData as Partial<DrainData> | null)?.cinescopeDrain) return;
-  if (!workerThreads.isMainThread && workerThreads.getEnvironmentData(LOADER_KEY)) return;
+  if (!workerThreads.isMainThread && workerThreads.getEnvironmentData(LOADER_KEY)) {
+    skipLaterPreloads();
+    return;
+  }
   g[GUARD] = true;
   const config = parseRuntimeConfig(process.env[CONFIG_ENV]);
   if (typeof config === 'string') {
@@ -65,6 +68,22 @@ function start(): void {
   syncBuiltinESMExports();
   if (config.trace.length > 0)
     loadHookBundle().installLoadHook(config.trace, config.cwd, config.cacheDir, recordEvent);
+}
+
+/**
+ * In a loader thread the runtime started, the program's `--require` modules listed after this
+ * preload do not run: untraced, that thread does not exist, and a preload that prints or starts
+ * something would do it once more. Node loads each preload with `Module._load` and a parent
+ * module named 'internal/preload', used for nothing else.
+ */
+function skipLaterPreloads(): void {
+  type Load = (request: string, parent: { id?: string } | null | undefined, isMain: boolean) => unknown;
+  const loader = Module as unknown as { _load: Load };
+  const load = loader._load;
+  loader._load = function _load(this: unknown, request, parent, isMain) {
+    if (parent?.id === 'internal/preload') return {};
+    return Reflect.apply(load, this, [request, parent, isMain]);
+  };
 }
 
 /** The instrumenter is its own bundle: a run without tracing rules never loads the parser. */

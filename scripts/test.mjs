@@ -3,9 +3,9 @@
 // N skipped") that CI reads; e2e steps count in it, those not yet available as skipped. Extra
 // arguments go to vitest and leave the end-to-end journey out (a subset was asked for).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -37,9 +37,9 @@ try {
 let e2eStatus = 0;
 if (process.argv.length <= 2) {
   // The journey writes its own counts; a harness that could not start counts as one failure.
-  const summary = join('test-results', 'e2e', 'summary.json');
-  rmSync(summary, { force: true });
-  e2eStatus = spawnSync(process.execPath, ['test/e2e/run.mjs'], { stdio: 'inherit' }).status ?? 1;
+  const summary = join(dirname(report), 'e2e-summary.json');
+  e2eStatus =
+    spawnSync(process.execPath, ['test/e2e/run.mjs', '--summary', summary], { stdio: 'inherit' }).status ?? 1;
   try {
     const e2e = JSON.parse(readFileSync(summary, 'utf8'));
     total.passed += e2e.passed;
@@ -47,7 +47,7 @@ if (process.argv.length <= 2) {
     total.skipped += e2e.unavailable;
   } catch {
     total.failed += 1;
-    console.log('the end-to-end harness wrote no summary (test-results/e2e/summary.json)');
+    console.log('the end-to-end harness wrote no summary');
   }
 }
 console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

@@ -184,4 +184,34 @@ console.log('next', new Worker('0', { eval: true }).threadId);
     );
     expect(rows).toEqual([{ tid: 2, args: '[3]' }]);
   });
+
+  it("does not run the program's --require modules in the runtime's loader threads", async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'src'));
+    writeFileSync(
+      join(cwd, 'setup.cjs'),
+      `console.log('setup in', require('node:worker_threads').threadId);\n`,
+    );
+    writeFileSync(
+      join(cwd, 'src', 'worker.mjs'),
+      `export function hello() { return 'hi'; }\nconsole.log(hello());\n`,
+    );
+    writeFileSync(
+      join(cwd, 'app.mjs'),
+      `import { Worker } from 'node:worker_threads';
+const w = new Worker(new URL('./src/worker.mjs', import.meta.url));
+w.on('exit', () => console.log('done', w.threadId));
+`,
+    );
+    const args = ['--require', './setup.cjs', 'app.mjs'];
+    const plain = await run(node, args, { cwd });
+    expect(plain.stdout).toBe('setup in 0\nsetup in 1\nhi\ndone -1\n');
+    const { recorded, out } = await recordAndStats([node, ...args], {
+      cwd,
+      extraArgs: ['--trace', 'src/**'],
+    });
+    expect(recorded.stdout).toBe(plain.stdout);
+    const rows = await queryTrace(out, `SELECT tid FROM events WHERE type = 20`);
+    expect(rows).toEqual([{ tid: 1 }]);
+  });
 });

@@ -29,8 +29,9 @@ const CAPACITY = 16_384;
 const PENDING = 0;
 const NONE = -1;
 /**
- * How long a reader waits for a slot whose hooks thread is starting (~50 ms here). Only a worker
- * terminated during that start leaves a slot pending; after this wait it is read as no thread.
+ * How long a reader waits for a pending slot. A slot is filled right after its id is taken (see
+ * `starting`), or when the hooks thread initializes (~50 ms here) if Node did not read the id;
+ * only a worker terminated in between leaves it pending, and after this wait it means no thread.
  */
 const SETTLE_TIMEOUT_MS = 5_000;
 
@@ -41,7 +42,8 @@ let table: Int32Array | undefined;
  * the hooks thread, and Node reads its `threadId` in the constructor, through the getter below,
  * just after the id is taken and before the thread runs. That read fills the slot at once (the
  * hooks thread's own announcement is the fallback), so a worker terminated while its hooks thread
- * starts leaves no slot pending. The read never waits: a thread holding a pending slot waits for
+ * starts leaves a slot pending only if stopped in the few statements in between. The read never
+ * waits: a thread holding a pending slot waits for
  * nobody, and readers wait only for such threads, so there is no cycle.
  */
 let starting: RuntimeThreadSlot | undefined;
@@ -68,7 +70,7 @@ export function createRuntimeThreadTable(): void {
  */
 export function claimRuntimeThread(): RuntimeThreadSlot | string {
   const found = table ?? inheritedTable();
-  if (!found) return 'the main thread is not traced, so this worker's loader thread could not be hidden from thread ids';
+  if (!found) return `the main thread is not traced, so this worker's loader thread could not be hidden`;
   const slot = Atomics.add(found, 0, 1) + 1;
   if (slot > CAPACITY)
     return `more than ${CAPACITY} workers have started, so this worker's ES modules are not traced`;

@@ -46,10 +46,18 @@ describe('attach', () => {
     client = new DapClient();
     client.normalize(dir, '${tmp}');
     client.normalize(String(started.port), '${port}');
-    await client.start('attach', { port: started.port, address: '127.0.0.1', traceFile }, { [WAITING]: [{ line: 4 }] });
+    await client.start(
+      'attach',
+      { port: started.port, address: '127.0.0.1', traceFile },
+      { [WAITING]: [{ line: 4 }] },
+    );
     await client.outputContaining('runtime is loaded');
     const [top] = await client.stopped(1);
-    const ticks = await client.ok('evaluate', { expression: 'typeof ticks', frameId: top.id, context: 'watch' });
+    const ticks = await client.ok('evaluate', {
+      expression: 'typeof ticks',
+      frameId: top.id,
+      context: 'watch',
+    });
     client.record('typeof ticks', ticks.result);
     await client.ok('setBreakpoints', { source: { path: WAITING }, breakpoints: [] });
     await client.ok('continue', { threadId: 1 });
@@ -63,7 +71,10 @@ describe('attach', () => {
     await client.event('terminated');
     // The program's own output may come before or after attaching (Runtime.enable replays it).
     const ours = client.output.split('\n').filter((line) => line.startsWith('Cinescope'));
-    client.record('output', ours.join('\n').replace(/wrote \d+ events \(\d+ dropped\)/, 'wrote N events (N dropped)'));
+    client.record(
+      'output',
+      ours.join('\n').replace(/wrote \d+ events \(\d+ dropped\)/, 'wrote N events (N dropped)'),
+    );
     client.expectGolden('attach');
     client = undefined;
 
@@ -86,6 +97,8 @@ describe('attach', () => {
     await client.ok('initialize', { adapterID: 'cinescope', pathFormat: 'path' });
     const response = await client.request('attach', { port: 1, address: '127.0.0.1' });
     expect(response.success).toBe(false);
-    expect(response.message).toMatch(/^Cannot reach an inspector at 127\.0\.0\.1:1 \(.*\): start the program with --inspect=127\.0\.0\.1:1\.$/);
+    expect(response.message).toMatch(
+      /^Cannot reach an inspector at 127\.0\.0\.1:1 \(.*\): start the program with --inspect=127\.0\.0\.1:1\.$/,
+    );
   });
 });

@@ -138,6 +138,12 @@ describe('breakpoints and stepping', () => {
         vars.variables.map((v: any) => `${v.name} = ${v.value}`),
       );
     }
+    // Stepping goes over the probes: to the next line, then to the end of the function.
+    for (const step of ['next', 'next']) {
+      await c.ok(step, { threadId: 1 });
+      c.record(step, '');
+      await c.stopped(1);
+    }
     await c.ok('setBreakpoints', { source: { path: COUNT }, breakpoints: [{ line: 12 }] });
     await c.ok('continue', { threadId: 1 });
     await c.stopped(1);

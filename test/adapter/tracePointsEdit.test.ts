@@ -6,6 +6,7 @@
 import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { planTracePoints } from '../../adapter/tracePointEdit';
+import { instrument } from '../../runtime/instrument/instrument';
 import { TRACE_POINTS_KEY, TracePointRuntime } from '../../runtime/tracePoints';
 import { EventType } from '../../runtime/eventSchema';
 import type { TracePointHitPayload } from '../../runtime/eventSchema';
@@ -201,5 +202,19 @@ describe('trace point edit', () => {
       type: 'unparsable',
       reason: expect.stringMatching(/^The script cannot be parsed: /),
     });
+  });
+
+  it("leaves out the load-time instrumenter's own variables in instrumented code", () => {
+    const original = "'use strict';\nfunction f(a) {\n  const b = a + 1;\n  return b;\n}\n";
+    const { code } = instrument(original, { filename: '/app/f.js' });
+    const plan = planTracePoints(code, [{ id: 1, line: 3 }], { isModule: false });
+    if (plan.type !== 'ok') throw new Error(plan.reason);
+    expect(code).toContain('__csp');
+    expect(plan.points[0].vars).toEqual(['b', 'a']);
+    const user = planTracePoints('function g(__csp) {\n  return __csp;\n}\n', [{ id: 1, line: 2 }], {
+      isModule: false,
+    });
+    if (user.type !== 'ok') throw new Error(user.reason);
+    expect(user.points[0].vars).toEqual(['__csp']);
   });
 });

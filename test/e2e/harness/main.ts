@@ -6,7 +6,7 @@
  * (`development`) and installed from the packaged .vsix (`vsix`), so what users install is tested.
  * Screenshots and logs go to test-results/e2e/<mode>/; test-results/e2e/summary.json sums up.
  *
- *   node test/e2e/run.mjs [--mode development|vsix] [--keep-profile]
+ *   node test/e2e/run.mjs [--mode development|vsix] [--keep-profile] [--summary FILE]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -234,7 +234,10 @@ export async function main(argv: string[], paths: Paths): Promise<number> {
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
   const tools = missingPrerequisites(paths);
-  const summaryFile = join(paths.results, 'summary.json');
+  // npm test names its own file, so that another run in the same checkout cannot swap it.
+  const summaryFile = argv.includes('--summary')
+    ? argv[argv.indexOf('--summary') + 1]
+    : join(paths.results, 'summary.json');
   mkdirSync(paths.results, { recursive: true });
   if (typeof tools === 'string') {
     console.error(tools);

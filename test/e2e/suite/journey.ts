@@ -138,10 +138,21 @@ export function journey(watch: DebugWatch): Step[] {
         );
         vscode.debug.addBreakpoints([breakpoint]);
         ctx.shared.set('breakpoint', breakpoint);
-        if (!(await vscode.debug.startDebugging(folder, LAUNCH))) {
+        if (ctx.driver.drivesPage) {
+          // As a user does: the Run and Debug view, whose list preselects launch.json's first
+          // configuration, and its green button.
+          await vscode.commands.executeCommand('workbench.view.debug');
+          await ctx.driver.click(
+            'start from the Run and Debug view',
+            'workbench',
+            '[aria-label^="Start Debugging"]',
+          );
+        } else if (!(await vscode.debug.startDebugging(folder, LAUNCH))) {
           throw new Error(`VS Code did not start "${LAUNCH}"`);
         }
         const stop = await watch.nextStop(30_000);
+        if (stop.session.name !== LAUNCH)
+          throw new Error(`the session started is "${stop.session.name}", not "${LAUNCH}"`);
         ctx.shared.set('stop', { session: stop.session, threadId: stop.threadId } satisfies DebugStop);
         const trace = (await stop.session.customRequest('stackTrace', {
           threadId: stop.threadId,
