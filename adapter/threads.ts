@@ -122,14 +122,15 @@ export class Threads {
     const entry: { tunnel: WorkerTunnel; thread: DebugThread | undefined } = { tunnel, thread: undefined };
     this.tunnels.set(attached.sessionId, entry);
     const info = attached.workerInfo;
-    // Cinescope's own threads (the event drain) are let go untouched.
-    if (info.url.includes(this.host.runtimeDir) || info.title.includes(this.host.runtimeDir)) {
+    // Cinescope's own threads (the event drain) and Node's (the ES module loader's hooks threads,
+    // which the runtime starts when it traces ES modules) are let go untouched.
+    if (info.url.includes(this.host.runtimeDir) || info.url.startsWith('node:internal/')) {
       await tunnel.api.Runtime.runIfWaitingForDebugger().catch(() => {});
       await client.sendUntyped('NodeWorker.detach', { sessionId: attached.sessionId }).catch(() => {});
       this.workerGone(attached.sessionId);
       return;
     }
-    const thread = new DebugThread(this.nextId++, `Worker ${info.workerId} ${workerName(info)}`, tunnel.api);
+    const thread = new DebugThread(this.nextId++, workerName(info), tunnel.api);
     entry.thread = thread;
     this.byId.set(thread.id, thread);
     this.host.sendEvent(new ThreadEvent('started', thread.id));
@@ -191,9 +192,11 @@ export class Threads {
   }
 }
 
+/** `Worker squarer` for a named worker, else `Worker pipeline.cjs`, else Node's `[worker 3]`. */
 function workerName(info: AttachedToWorker['workerInfo']): string {
-  const file = info.url.startsWith('file://') ? path.basename(info.url) : info.title;
-  return file ? `(${file})` : '';
+  const named = /^\[worker \d+\] (.+)$/.exec(info.title)?.[1];
+  const file = info.url.startsWith('file://') ? path.basename(info.url) : '';
+  return `Worker ${named || file || info.title}`;
 }
 
 function escapeRegex(text: string): string {

@@ -1,6 +1,7 @@
 /** Worker threads appear as DAP threads; breakpoints hold in them from their first line. */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TraceDb } from '../../tracedb/traceDb';
 import { tempDir } from '../helpers';
 import { DapClient, FIXTURES } from './dapClient';
 
@@ -13,14 +14,20 @@ describe('worker threads', () => {
     client = undefined;
   });
 
-  it('shows a worker as a thread, stops at a breakpoint in it and evaluates there', async () => {
+  it('shows a worker as a thread (and no thread of Cinescope or Node), stops at a breakpoint in it and evaluates there', async () => {
     const dir = tempDir();
     client = new DapClient();
     client.normalize(dir, '${tmp}');
     const started = client.event('thread');
     await client.start(
       'launch',
-      { program: join(FIXTURES, 'worker.cjs'), traceFile: join(dir, 'worker.cinescope') },
+      // Tracing rules make the runtime start ES module hooks threads: they must not show.
+      {
+        program: join(FIXTURES, 'worker.cjs'),
+        cwd: FIXTURES,
+        trace: ['worker*.cjs'],
+        traceFile: join(dir, 'worker.cinescope'),
+      },
       { [BODY]: [{ line: 3 }] },
     );
     client.record('thread', (await started).body);
@@ -35,5 +42,11 @@ describe('worker threads', () => {
     await client.event('terminated');
     expect(client.output).toContain('worker says 400');
     client.expectGolden('workers');
+    const db = await TraceDb.open(join(dir, 'worker.cinescope'));
+    try {
+      expect(db.callsOf('square').length).toBe(1);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -7,6 +7,9 @@ import type { Client } from './client';
 import { el, renderEvent, renderStateTimeline } from './details';
 import { formatOffset } from './format';
 
+/** What the panel says while nothing is selected. */
+export const HINT = 'Click an event, a call or a state change to see its details.';
+
 type StateRef = { kind: 'state'; pid: number; tid: number; objectId: number; callEid: number };
 
 export interface PanelHost {
@@ -84,7 +87,7 @@ export class DetailsPanel {
 
   clear(): void {
     this.state = null;
-    this.element.replaceChildren();
+    this.element.replaceChildren(el('p', { class: 'hint' }, HINT));
     this.text = '';
   }
 

@@ -117,9 +117,12 @@ export function drawEvents(
     if (style.labelled && e.label && ex > lastLabelEnd) {
       const text = e.label.length > 48 ? `${e.label.slice(0, 47)}…` : e.label;
       ctx.fillStyle = style.color === t.muted ? t.muted : t.fg;
+      const width = ctx.measureText(text).width;
+      // A label that would run off the right edge goes on the mark's left.
+      const lx = ex + 8 + width > s.width && ex - 8 - width > L.LABEL_W ? ex - 8 - width : ex + 8;
       ctx.textAlign = 'left';
-      ctx.fillText(text, ex + 8, cy);
-      lastLabelEnd = ex + 8 + ctx.measureText(text).width + 6;
+      ctx.fillText(text, lx, cy);
+      lastLabelEnd = Math.max(lastLabelEnd, lx + width + 6);
     }
     ctx.globalAlpha = 1;
     drawn.push({

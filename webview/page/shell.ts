@@ -1,5 +1,6 @@
 /** The page's elements: a toolbar (filter, zoom buttons, status), the canvas, the side panel. */
 import { el } from './details';
+import { HINT } from './detailsPanel';
 
 export interface Shell {
   /** The top-level nodes, put back in the page when it leaves a message. */
@@ -29,11 +30,7 @@ export function buildShell(actions: { zoom(factor: number): void; fit(): void })
     tabindex: '0',
     'aria-label': 'Timeline: arrows move between events, + and - zoom, / searches',
   }) as HTMLCanvasElement;
-  const details = el(
-    'aside',
-    { id: 'details', 'aria-live': 'polite' },
-    el('p', { class: 'hint' }, 'Click an event, a call or a state change to see its details.'),
-  );
+  const details = el('aside', { id: 'details', 'aria-live': 'polite' }, el('p', { class: 'hint' }, HINT));
   const results = el('div', { id: 'results' });
   const nodes = [
     el(
