@@ -37,7 +37,9 @@ export class PauseHandler {
       await cdp.Debugger.resume({}).catch(() => {});
       return;
     }
-    if ((event.reason as string) === 'Break on start' && !this.host.stopOnEntry()) {
+    // Only the program's own entry stops; workers and child processes also start paused (so that
+    // breakpoints in their first lines hold) and go on at once, as in VS Code's JavaScript debugger.
+    if ((event.reason as string) === 'Break on start' && !(thread.id === 1 && this.host.stopOnEntry())) {
       await cdp.Debugger.resume({}).catch(() => {});
       return;
     }

@@ -31,6 +31,8 @@ export class DapClient {
   private readonly lines: string[] = [];
   /** Text of every output event, in order. */
   output = '';
+  /** How many events of each name arrived, consumed or not. */
+  private readonly counts = new Map<string, number>();
   /** Replacements that make the transcript independent of the machine. */
   private readonly replacements: [RegExp | string, string][] = [];
 
@@ -92,6 +94,11 @@ export class DapClient {
     return new Promise((resolve) =>
       this.eventWaiters.push({ name, resolve: resolve as (e: DebugProtocol.Event) => void }),
     );
+  }
+
+  /** How many events of that name arrived so far. */
+  eventsSeen(name: string): number {
+    return this.counts.get(name) ?? 0;
   }
 
   /** Waits until the output so far contains `text`. */
@@ -194,6 +201,7 @@ export class DapClient {
       resolve?.(message as DebugProtocol.Response);
     } else if (message.type === 'event') {
       const event = message as DebugProtocol.Event;
+      this.counts.set(event.event, (this.counts.get(event.event) ?? 0) + 1);
       if (event.event === 'output') this.output += (event.body as { output: string }).output;
       const waiter = this.eventWaiters.findIndex((w) => w.name === event.event);
       if (waiter >= 0) this.eventWaiters.splice(waiter, 1)[0].resolve(event);

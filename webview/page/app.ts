@@ -239,8 +239,12 @@ export class App {
 
   // ---- Drawing --------------------------------------------------------------------------------
 
+  private labelW(): number {
+    return L.labelWidth(this.canvas.clientWidth);
+  }
+
   private plotWidth(): number {
-    return Math.max(10, this.canvas.clientWidth - L.LABEL_W);
+    return Math.max(10, this.canvas.clientWidth - this.labelW());
   }
 
   private requestFrame(): void {
@@ -271,6 +275,7 @@ export class App {
       fromTs: this.fromTs,
       toTs: this.toTs,
       width,
+      labelW: this.labelW(),
       height,
       scrollY: this.scrollY,
       rows: this.rows,
@@ -353,7 +358,7 @@ export class App {
   }
 
   private tsAt(x: number): number {
-    return this.fromTs + ((x - L.LABEL_W) / this.plotWidth()) * (this.toTs - this.fromTs);
+    return this.fromTs + ((x - this.labelW()) / this.plotWidth()) * (this.toTs - this.fromTs);
   }
 
   // ---- Selection ------------------------------------------------------------------------------
@@ -442,6 +447,7 @@ export class App {
     bindInput(this.canvas, this.filterBox, {
       view: () => ({ fromTs: this.fromTs, toTs: this.toTs }),
       plotWidth: () => this.plotWidth(),
+      labelW: () => this.labelW(),
       tsAt: (x) => this.tsAt(x),
       hit: (x, y) => this.hit(x, y),
       describe: (d) =>

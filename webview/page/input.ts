@@ -3,13 +3,15 @@
  * to scroll lanes, click to select, drag on the ruler to scrub; arrows move between events, + and -
  * zoom, 0 fits, / searches, Enter opens the source, Escape clears.
  */
-import { RULER_H, LABEL_W } from './layout';
+import { RULER_H } from './layout';
 import type { Drawn } from './render';
 
 /** What the handlers ask of the timeline. */
 export interface InputTarget {
   view(): { fromTs: number; toTs: number };
   plotWidth(): number;
+  /** Where the plot starts: left of it are the rows' labels. */
+  labelW(): number;
   tsAt(x: number): number;
   hit(x: number, y: number): Drawn | undefined;
   /** The tooltip of a drawn item. */
@@ -58,7 +60,7 @@ export function bindInput(canvas: HTMLCanvasElement, filterBox: HTMLInputElement
     if (drag && !drag.moved && !drag.ruler) {
       const target = t.hit(e.offsetX, e.offsetY);
       if (target) t.select(target);
-      else if (e.offsetX > LABEL_W) t.scrub(t.tsAt(e.offsetX));
+      else if (e.offsetX > t.labelW()) t.scrub(t.tsAt(e.offsetX));
     }
     drag = null;
   });

@@ -2,7 +2,10 @@
 import type { LaneInfo, MetricName, Overview, ProcessInfo, StateObject } from '../protocol';
 
 export const RULER_H = 24;
-export const LABEL_W = 180;
+/** The label column: 180 px, less in a narrow canvas (a VS Code panel) so the plot keeps most of it. */
+export function labelWidth(canvasWidth: number): number {
+  return Math.round(Math.max(110, Math.min(180, canvasWidth * 0.22)));
+}
 export const PROCESS_H = 20;
 export const EVENTS_H = 22;
 export const FLAME_ROW_H = 15;

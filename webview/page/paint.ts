@@ -1,5 +1,4 @@
 /** Small drawing helpers of the timeline canvas: lines, labels that fit, glyphs, highlights. */
-import { LABEL_W } from './layout';
 import type { Theme } from './theme';
 
 export function line(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
@@ -15,11 +14,12 @@ export function label(
   y: number,
   h: number,
   color: string,
-  indent = 8,
+  indent: number,
+  columnW: number,
 ): void {
   ctx.fillStyle = color;
   ctx.textAlign = 'left';
-  ctx.fillText(fit(ctx, text, LABEL_W - indent - 6), indent, y + h / 2);
+  ctx.fillText(fit(ctx, text, columnW - indent - 6), indent, y + h / 2);
 }
 
 function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string {

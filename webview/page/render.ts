@@ -18,9 +18,9 @@ export { matchesFilter } from './scene';
 export function draw(ctx: CanvasRenderingContext2D, s: Scene): Drawn[] {
   const t = s.theme;
   const drawn: Drawn[] = [];
-  const plotW = Math.max(10, s.width - L.LABEL_W);
+  const plotW = Math.max(10, s.width - s.labelW);
   const span = Math.max(s.toTs - s.fromTs, 1e-9);
-  const x = (ts: number) => L.LABEL_W + ((ts - s.fromTs) / span) * plotW;
+  const x = (ts: number) => s.labelW + ((ts - s.fromTs) / span) * plotW;
   const top = L.RULER_H - s.scrollY;
   ctx.clearRect(0, 0, s.width, s.height);
   ctx.fillStyle = t.bg;
@@ -67,7 +67,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: Scene): Drawn[] {
   // Arrows cross lanes, so they are drawn over them, clipped to the plot (not over the labels).
   ctx.save();
   ctx.beginPath();
-  ctx.rect(L.LABEL_W, L.RULER_H, s.width - L.LABEL_W, s.height - L.RULER_H);
+  ctx.rect(s.labelW, L.RULER_H, s.width - s.labelW, s.height - L.RULER_H);
   ctx.clip();
   drawArrows(ctx, s, x, eventsRowY, drawn);
   ctx.restore();
@@ -75,7 +75,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: Scene): Drawn[] {
   drawRuler(ctx, s, x, t);
   if (s.cursorTs !== null) {
     const cx = x(s.cursorTs);
-    if (cx >= L.LABEL_W && cx <= s.width) {
+    if (cx >= s.labelW && cx <= s.width) {
       ctx.strokeStyle = t.cursor;
       ctx.lineWidth = 1.5;
       line(ctx, cx, 0, cx, s.height);
@@ -87,7 +87,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: Scene): Drawn[] {
       ctx.fill();
     }
   }
-  if (s.hoverX !== null && s.hoverX > L.LABEL_W) {
+  if (s.hoverX !== null && s.hoverX > s.labelW) {
     ctx.strokeStyle = t.muted;
     ctx.globalAlpha = 0.5;
     ctx.lineWidth = 1;
@@ -105,7 +105,7 @@ export function tickStep(span: number, width: number): number {
 }
 
 function drawGrid(ctx: CanvasRenderingContext2D, s: Scene, x: (ts: number) => number, t: Theme): void {
-  const step = tickStep(s.toTs - s.fromTs, s.width - L.LABEL_W);
+  const step = tickStep(s.toTs - s.fromTs, s.width - s.labelW);
   const origin = s.overview.fromTs;
   ctx.strokeStyle = t.grid;
   ctx.lineWidth = 1;
@@ -120,14 +120,16 @@ function drawRuler(ctx: CanvasRenderingContext2D, s: Scene, x: (ts: number) => n
   ctx.fillRect(0, 0, s.width, L.RULER_H);
   ctx.strokeStyle = t.grid;
   line(ctx, 0, L.RULER_H - 0.5, s.width, L.RULER_H - 0.5);
-  const step = tickStep(s.toTs - s.fromTs, s.width - L.LABEL_W);
+  const step = tickStep(s.toTs - s.fromTs, s.width - s.labelW);
   const origin = s.overview.fromTs;
   ctx.fillStyle = t.muted;
   ctx.textAlign = 'left';
   for (let v = Math.ceil((s.fromTs - origin) / step) * step; origin + v <= s.toTs; v += step) {
     const gx = x(origin + v);
-    if (gx < L.LABEL_W) continue;
-    ctx.fillText(formatTick(v, step), gx + 3, L.RULER_H / 2);
+    const text = formatTick(v, step);
+    // A label cut by the right edge reads as another number ("200 m"): leave it out.
+    if (gx < s.labelW || gx + 3 + ctx.measureText(text).width > s.width) continue;
+    ctx.fillText(text, gx + 3, L.RULER_H / 2);
   }
   ctx.fillStyle = t.fg;
   ctx.fillText(`${s.overview.events.toLocaleString('en-US')} events`, 8, L.RULER_H / 2);
@@ -149,7 +151,7 @@ function drawArrows(
     if (y1 === undefined || y2 === undefined) continue;
     const x1 = x(m.sendTs);
     const x2 = x(m.recvTs);
-    if (Math.max(x1, x2) < L.LABEL_W || Math.min(x1, x2) > s.width) continue;
+    if (Math.max(x1, x2) < s.labelW || Math.min(x1, x2) > s.width) continue;
     const matches = matchesFilter(s.filter, m.channel, 'message');
     ctx.globalAlpha = matches ? 0.75 : 0.12;
     line(ctx, x1, y1, x2, y2);

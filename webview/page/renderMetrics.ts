@@ -1,6 +1,5 @@
 /** The metric charts: a line per thread (GC pauses as bars), scaled to the largest value in view. */
 import { formatMs } from './format';
-import * as L from './layout';
 import type { Row } from './layout';
 import { label } from './paint';
 import type { Scene } from './scene';
@@ -14,7 +13,7 @@ export function drawMetric(
   x: (ts: number) => number,
 ): void {
   const t = s.theme;
-  label(ctx, row.label, y, 16, t.muted, 8);
+  label(ctx, row.label, y, 16, t.muted, 8, s.labelW);
   const names = row.metric === 'delayP99' ? ['delayP99', 'delayP50'] : [row.metric];
   const series = (s.metrics?.series ?? []).filter((m) => names.includes(m.name));
   const max = Math.max(1e-9, ...series.flatMap((m) => m.points.map((p) => p[1])));
@@ -26,7 +25,7 @@ export function drawMetric(
   ctx.fillText(unit(row.metric, max), 8, y + row.h - 12);
   ctx.save();
   ctx.beginPath();
-  ctx.rect(L.LABEL_W, y, s.width - L.LABEL_W, row.h);
+  ctx.rect(s.labelW, y, s.width - s.labelW, row.h);
   ctx.clip();
   for (const m of series) {
     ctx.strokeStyle = LANE_COLORS[(laneIndex.get(m.lane) ?? 0) % LANE_COLORS.length];

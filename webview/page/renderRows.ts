@@ -19,14 +19,14 @@ export function drawProcess(
 ): void {
   const p = row.process;
   ctx.font = `bold ${t.font}`;
-  label(ctx, p.label, y, row.h, t.fg, 4);
+  label(ctx, p.label, y, row.h, t.fg, 4, s.labelW);
   ctx.font = t.font;
   const start = p.startTs ?? p.spawnTs;
   const end = p.endTs;
   if (start !== null) {
     ctx.fillStyle = t.lifecycle;
     ctx.globalAlpha = 0.25;
-    const x1 = Math.max(L.LABEL_W, x(start));
+    const x1 = Math.max(s.labelW, x(start));
     const x2 = Math.min(s.width, end === null ? s.width : x(end));
     if (x2 > x1) ctx.fillRect(x1, y + row.h / 2 - 2, x2 - x1, 4);
     ctx.globalAlpha = 1;
@@ -82,10 +82,10 @@ export function drawEvents(
   const t = s.theme;
   const lane = row.lane;
   const cy = y + row.h / 2;
-  label(ctx, `${lane.label}${lane.isMain ? '' : ` (t${lane.tid})`}`, y, row.h, t.fg, 16);
+  label(ctx, `${lane.label}${lane.isMain ? '' : ` (t${lane.tid})`}`, y, row.h, t.fg, 16, s.labelW);
   const life1 = lane.startTs ?? lane.spawnTs;
   if (life1 !== null) {
-    const x1 = Math.max(L.LABEL_W, x(life1));
+    const x1 = Math.max(s.labelW, x(life1));
     const x2 = Math.min(s.width, lane.endTs === null ? s.width : x(lane.endTs));
     ctx.fillStyle = t.grid;
     if (x2 > x1) ctx.fillRect(x1, cy - 1, x2 - x1, 2);
@@ -93,13 +93,13 @@ export function drawEvents(
   if (!data) return;
   if (data.mode === 'buckets' && s.window) {
     const max = Math.max(1, ...data.counts);
-    const bw = (s.window.bucketMs / Math.max(s.toTs - s.fromTs, 1e-9)) * (s.width - L.LABEL_W);
+    const bw = (s.window.bucketMs / Math.max(s.toTs - s.fromTs, 1e-9)) * (s.width - s.labelW);
     ctx.fillStyle = t.call;
     ctx.globalAlpha = 0.45;
     data.counts.forEach((n, i) => {
       if (n === 0) return;
       const bx = x(s.window!.fromTs + i * s.window!.bucketMs);
-      if (bx + bw < L.LABEL_W || bx > s.width) return;
+      if (bx + bw < s.labelW || bx > s.width) return;
       const h = Math.max(1, (Math.log1p(n) / Math.log1p(max)) * (row.h - 4));
       ctx.fillRect(bx, y + row.h - 2 - h, Math.max(bw, 1), h);
     });
@@ -110,19 +110,22 @@ export function drawEvents(
     const style = eventStyle(e, t);
     if (!style) continue;
     const ex = x(e.ts);
-    if (ex < L.LABEL_W - 6 || ex > s.width + 6) continue;
+    if (ex < s.labelW - 6 || ex > s.width + 6) continue;
     const matches = matchesFilter(s.filter, e.label, e.typeName);
     ctx.globalAlpha = matches ? 1 : 0.2;
     glyph(ctx, style.glyph, ex, cy, style.color);
     if (style.labelled && e.label && ex > lastLabelEnd) {
       const text = e.label.length > 48 ? `${e.label.slice(0, 47)}…` : e.label;
-      ctx.fillStyle = style.color === t.muted ? t.muted : t.fg;
       const width = ctx.measureText(text).width;
-      // A label that would run off the right edge goes on the mark's left.
-      const lx = ex + 8 + width > s.width && ex - 8 - width > L.LABEL_W ? ex - 8 - width : ex + 8;
-      ctx.textAlign = 'left';
-      ctx.fillText(text, lx, cy);
-      lastLabelEnd = Math.max(lastLabelEnd, lx + width + 6);
+      // A label that would run off the right edge goes on the mark's left, unless it would cover
+      // the label before it there (a narrow canvas): then the mark goes without.
+      const lx = ex + 8 + width > s.width && ex - 8 - width > s.labelW ? ex - 8 - width : ex + 8;
+      if (lx >= lastLabelEnd) {
+        ctx.fillStyle = style.color === t.muted ? t.muted : t.fg;
+        ctx.textAlign = 'left';
+        ctx.fillText(text, lx, cy);
+        lastLabelEnd = lx + width + 6;
+      }
     }
     ctx.globalAlpha = 1;
     drawn.push({
@@ -156,22 +159,22 @@ export function drawFlame(
   drawn: Drawn[],
 ): void {
   const t = s.theme;
-  label(ctx, 'calls', y, L.FLAME_ROW_H, t.muted, 24);
+  label(ctx, 'calls', y, L.FLAME_ROW_H, t.muted, 24, s.labelW);
   if (!data || data.total === 0) return;
   if (data.mode === 'buckets') {
     ctx.fillStyle = t.muted;
     ctx.textAlign = 'left';
     ctx.fillText(
       `${data.total.toLocaleString('en-US')} events here: zoom in to see the calls`,
-      L.LABEL_W + 8,
+      s.labelW + 8,
       y + row.h / 2,
     );
     return;
   }
   for (const sp of data.spans) {
-    const x1 = Math.max(L.LABEL_W, x(sp.startTs));
+    const x1 = Math.max(s.labelW, x(sp.startTs));
     const x2 = Math.min(s.width, x(sp.endTs));
-    if (x2 < L.LABEL_W || x1 > s.width) continue;
+    if (x2 < s.labelW || x1 > s.width) continue;
     const depth = Math.min(sp.depth, row.rows - 1);
     const sy = y + 1 + depth * L.FLAME_ROW_H;
     const w = Math.max(1, x2 - x1);
@@ -220,12 +223,12 @@ export function drawState(
 ): void {
   const t = s.theme;
   const o = row.object;
-  label(ctx, `${o.className ?? 'object'} #${o.objectId} state`, y, row.h, t.state, 24);
+  label(ctx, `${o.className ?? 'object'} #${o.objectId} state`, y, row.h, t.state, 24, s.labelW);
   const cy = y + row.h / 2;
   for (const m of s.window?.stateMarks ?? []) {
     if (m.pid !== o.pid || m.tid !== o.tid || m.objectId !== o.objectId) continue;
     const mx = x(m.ts);
-    if (mx < L.LABEL_W - 6 || mx > s.width + 6) continue;
+    if (mx < s.labelW - 6 || mx > s.width + 6) continue;
     const text = `${m.method ?? 'call'} (${m.paths})`;
     const matches = matchesFilter(s.filter, text, o.className ?? '', 'state');
     ctx.globalAlpha = matches ? 1 : 0.2;

@@ -14,6 +14,8 @@ export interface Scene {
   fromTs: number;
   toTs: number;
   width: number;
+  /** The label column's width: the plot starts there. */
+  labelW: number;
   height: number;
   scrollY: number;
   rows: Row[];

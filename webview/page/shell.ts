@@ -1,6 +1,7 @@
-/** The page's elements: a toolbar (filter, zoom buttons, status), the canvas, the side panel. */
+/** The page's elements: a toolbar (filter, zoom buttons, status), the canvas, the handle, the side panel. */
 import { el } from './details';
 import { HINT } from './detailsPanel';
+import { Splitter } from './splitter';
 
 export interface Shell {
   /** The top-level nodes, put back in the page when it leaves a message. */
@@ -32,6 +33,10 @@ export function buildShell(actions: { zoom(factor: number): void; fit(): void })
   }) as HTMLCanvasElement;
   const details = el('aside', { id: 'details', 'aria-live': 'polite' }, el('p', { class: 'hint' }, HINT));
   const results = el('div', { id: 'results' });
+  const side = el('div', { class: 'side' }, results, details);
+  const body = el('main', { class: 'body' });
+  const splitter = new Splitter(body, side);
+  body.append(el('div', { class: 'plot' }, canvas), splitter.element, side);
   const nodes = [
     el(
       'header',
@@ -42,12 +47,7 @@ export function buildShell(actions: { zoom(factor: number): void; fit(): void })
       button('Fit', 'Show the whole trace (0)', () => actions.fit()),
       status,
     ),
-    el(
-      'main',
-      { class: 'body' },
-      el('div', { class: 'plot' }, canvas),
-      el('div', { class: 'side' }, results, details),
-    ),
+    body,
   ];
   return { nodes, filterBox, status, canvas, details, results };
 }
