@@ -175,9 +175,12 @@ function openBrowser(url: string): void {
         : ['xdg-open', [url]];
   try {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () =>
-      process.stderr.write(`cinescope: could not open a browser; open the link above.\n`),
-    );
+    const failed = () => process.stderr.write(`cinescope: could not open a browser; open the link above.\n`);
+    child.on('error', failed);
+    // xdg-open starts and then fails when there is no browser to open (no desktop session).
+    child.on('exit', (code) => {
+      if (code) failed();
+    });
     child.unref();
   } catch {
     process.stderr.write(`cinescope: could not open a browser; open the link above.\n`);

@@ -13,7 +13,7 @@ export function eventDetail(db: TraceDb, eventId: number): EventDetail | undefin
   const r = Q.rows(db, Q.EVENT_SQL, [eventId])[0];
   if (!r) return undefined;
   const raw = Q.toMark(r);
-  const mark = plain(raw);
+  const mark = Q.wireMark(raw);
   const payload = Q.parseValue(r[11]);
   const detail: EventDetail = {
     mark,
@@ -60,7 +60,7 @@ export function eventDetail(db: TraceDb, eventId: number): EventDetail | undefin
   }
   if (raw.type === T.messageSend || raw.type === T.messageReceive) {
     const peer = Q.rows(db, Q.PEER_SQL, [detail.corr, eventId])[0];
-    detail.peer = peer ? plain(Q.toMark(peer)) : null;
+    detail.peer = peer ? Q.wireMark(Q.toMark(peer)) : null;
   }
   if (raw.type === T.tracePointHit) {
     detail.values = isObject(p.vars) ? p.vars : {};
@@ -113,7 +113,7 @@ export function neighbor(db: TraceDb, eventId: number, direction: 'next' | 'prev
   const m = Q.toMark(r);
   const sql = direction === 'next' ? Q.NEXT_SQL : Q.PREV_SQL;
   const found = Q.rows(db, sql, [m.pid, m.tid, m.ts, m.ts, m.id])[0];
-  return found ? plain(Q.toMark(found)) : null;
+  return found ? Q.wireMark(Q.toMark(found)) : null;
 }
 
 export function stateTimeline(db: TraceDb, pid: number, tid: number, objectId: number): StateTimeline {
@@ -148,20 +148,7 @@ export function search(db: TraceDb, text: string, limit: number): { hits: EventM
   const types = Object.values(T).filter((t) => eventTypeName(t).toLowerCase().includes(needle));
   const n = Math.max(1, Math.min(1000, Math.floor(limit)));
   const found = Q.rows(db, Q.SEARCH_SQL, [pattern, JSON.stringify(types), n + 1]).map((r) =>
-    plain(Q.toMark(r)),
+    Q.wireMark(Q.toMark(r)),
   );
   return { hits: found.slice(0, n), more: found.length > n };
-}
-
-function plain(m: ReturnType<typeof Q.toMark>): EventMark {
-  return {
-    id: m.id,
-    pid: m.pid,
-    tid: m.tid,
-    ts: m.ts,
-    type: m.type,
-    typeName: m.typeName,
-    kind: m.kind,
-    label: m.label,
-  };
 }

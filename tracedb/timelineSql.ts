@@ -72,6 +72,20 @@ END`;
 export const MARK_COLUMNS = `e.id, e.pid, e.tid, e.ts, e.type, ${LABEL}, e.eid, e.parent, e.site`;
 export const SITE_JOIN = `LEFT JOIN sites s ON e.site <> 0 AND s.pid = e.pid AND s.tid = e.tid AND s.site = e.site`;
 
+/** A mark as the page gets it: the row's eid, parent and site left out. */
+export function wireMark(m: EventMark): EventMark {
+  return {
+    id: m.id,
+    pid: m.pid,
+    tid: m.tid,
+    ts: m.ts,
+    type: m.type,
+    typeName: m.typeName,
+    kind: m.kind,
+    label: m.label,
+  };
+}
+
 /** A row of MARK_COLUMNS as an EventMark plus its eid, parent and site. */
 export function toMark(r: unknown[]): EventMark & { eid: number; parent: number; site: number } {
   const type = r[4] as number;

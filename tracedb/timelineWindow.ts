@@ -60,7 +60,7 @@ export class TimelineWindows {
     const types =
       minor <= MAX_MINOR_LANDMARKS ? [...Q.LANDMARK_TYPES, ...Q.MINOR_LANDMARK_TYPES] : Q.LANDMARK_TYPES;
     for (const r of Q.rows(this.db, Q.landmarksSql(types), [fromTs, toTs, MAX_LANDMARKS])) {
-      const m = strip(Q.toMark(r));
+      const m = Q.wireMark(Q.toMark(r));
       const key = `${m.pid}:${m.tid}`;
       if (!landmarks.has(key)) landmarks.set(key, []);
       landmarks.get(key)!.push(m);
@@ -90,7 +90,7 @@ export class TimelineWindows {
       return {
         key: lane.key,
         mode: 'detail',
-        events: marks.filter((m) => m.type !== T.return).map(strip),
+        events: marks.filter((m) => m.type !== T.return).map(Q.wireMark),
         spans: pairCalls([...this.ancestors(lane, marks, bounds.fromTs), ...marks], fromTs),
         counts: [],
         total: marks.length,
@@ -220,19 +220,6 @@ function resample(h: Histogram, key: string, fromTs: number, bucketMs: number, b
     if (b >= 0 && b < buckets) out[b] += source[i];
   }
   return out;
-}
-
-function strip(m: EventMark & { eid?: number; parent?: number; site?: number }): EventMark {
-  return {
-    id: m.id,
-    pid: m.pid,
-    tid: m.tid,
-    ts: m.ts,
-    type: m.type,
-    typeName: m.typeName,
-    kind: m.kind,
-    label: m.label,
-  };
 }
 
 type RawMark = ReturnType<typeof Q.toMark>;

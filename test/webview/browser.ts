@@ -8,10 +8,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { CLI, ROOT } from '../helpers';
+import { CLI, ROOT, cli } from '../helpers';
 
 export const CHROMIUM = process.env.CINESCOPE_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-results', 'webview');
+
+/** Records an example program with the real CLI, every call of the examples' own functions traced. */
+export async function recordExample(out: string, program: string, options: string[] = []): Promise<void> {
+  const r = await cli(['record', '--out', out, '--trace', 'examples/**', ...options, '--', 'node', program]);
+  if (!(r.stderr + r.stdout).includes('events from')) {
+    throw new Error(`Recording ${program} failed (exit ${r.code}): ${r.stderr}`);
+  }
+}
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });

@@ -24,23 +24,25 @@ async function ask<Q extends TimelineQuery>(
   return reply.result as ResultOf<Q['type']>;
 }
 
+/** One event of process 1, thread `tid`. */
+function event(
+  tid: number,
+  eid: number,
+  type: number,
+  ts: number,
+  parent: number,
+  site: number,
+  payload: unknown,
+): TraceEvent {
+  return { pid: 1, tid, eid, parent, site, corr: 0, ts, type, flags: 0, payload: JSON.stringify(payload) };
+}
+
 /** `calls` calls of f (each calling g) on thread `tid`, 0.1 ms apart from `from`. */
 function calls(tid: number, from: number, count: number, firstEid: number): TraceEvent[] {
   const out: TraceEvent[] = [];
   let eid = firstEid;
   const e = (type: number, ts: number, parent: number, site: number, payload: unknown): number => {
-    out.push({
-      pid: 1,
-      tid,
-      eid: ++eid,
-      parent,
-      site,
-      corr: 0,
-      ts,
-      type,
-      flags: 0,
-      payload: JSON.stringify(payload),
-    });
+    out.push(event(tid, ++eid, type, ts, parent, site, payload));
     return eid;
   };
   for (let i = 0; i < count; i++) {
@@ -137,20 +139,7 @@ describe('TimelineDataSource', () => {
     const db = await traceWithCalls(0);
     let eid = 2;
     const e = (type: number, ts: number, parent: number, site: number, payload: unknown) => {
-      db.ingest([
-        {
-          pid: 1,
-          tid: 0,
-          eid: ++eid,
-          parent,
-          site,
-          corr: 0,
-          ts,
-          type,
-          flags: 0,
-          payload: JSON.stringify(payload),
-        },
-      ]);
+      db.ingest([event(0, ++eid, type, ts, parent, site, payload)]);
       return eid;
     };
     const outer = e(T.call, T0 + 1, 0, 1, { args: [] });

@@ -13,7 +13,7 @@ import { TraceDb } from '../../tracedb/traceDb';
 import { startViewServer } from '../../cli/view';
 import { TimelineDataSource } from '../../webview/host';
 import { cli, tempDir } from '../helpers';
-import { launch, openPage, settled, shot, startView, until } from './browser';
+import { launch, openPage, recordExample, settled, shot, startView, until } from './browser';
 import type { Viewer } from './browser';
 
 let browser: Browser;
@@ -45,32 +45,10 @@ beforeAll(async () => {
   dir = tempDir();
   pipeline = join(dir, 'pipeline.cinescope');
   bank = join(dir, 'bank.cinescope');
-  const [a, b] = await Promise.all([
-    cli([
-      'record',
-      '--out',
-      pipeline,
-      '--trace',
-      'examples/**',
-      '--',
-      'node',
-      'examples/worker-pipeline/main.mjs',
-    ]),
-    cli([
-      'record',
-      '--out',
-      bank,
-      '--trace',
-      'examples/**',
-      '--state',
-      'Account',
-      '--',
-      'node',
-      'examples/bank-account/index.js',
-    ]),
+  await Promise.all([
+    recordExample(pipeline, 'examples/worker-pipeline/main.mjs'),
+    recordExample(bank, 'examples/bank-account/index.js', ['--state', 'Account']),
   ]);
-  expect(a.stderr + a.stdout).toContain('events from');
-  expect(b.stderr + b.stdout).toContain('events from');
   browser = await launch();
 }, 90_000);
 

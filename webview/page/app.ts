@@ -16,7 +16,9 @@ import type { Drawn, Selected } from './render';
 import { bindInput } from './input';
 import { firstDrawn, hitTest, nearestInLane } from './navigation';
 import { buildShell } from './shell';
+import type { PaneSizes, Splitter } from './splitter';
 import { readTheme } from './theme';
+import { TimeView } from './timeView';
 import { WindowFetcher } from './windowFetcher';
 import type { Transport } from './transport';
 
@@ -26,6 +28,8 @@ interface SavedState {
   selected: Selected | null;
   filter: string;
   cursorTs: number | null;
+  /** The details pane's size, when the user changed it (older saved states have none). */
+  pane?: PaneSizes;
 }
 
 /** What the tests and the benchmark read: what is on screen, without hit-testing pixels. */
@@ -48,8 +52,10 @@ export interface Inspection {
 
 export class App {
   private overview: Overview | null = null;
-  private fromTs = 0;
-  private toTs = 1;
+  private readonly view = new TimeView(() => {
+    this.requestFrame();
+    void this.ensureData();
+  });
   private scrollY = 0;
   private selected: Selected | null = null;
   private filter = '';
@@ -71,6 +77,7 @@ export class App {
   private readonly status: HTMLElement;
   private readonly filterBox: HTMLInputElement;
   private readonly nodes: HTMLElement[];
+  private readonly splitter: Splitter;
   private polling: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -80,7 +87,13 @@ export class App {
     inVsCode: boolean,
   ) {
     const shell = buildShell({ zoom: (factor) => this.zoom(factor), fit: () => this.fit() });
-    ({ filterBox: this.filterBox, status: this.status, canvas: this.canvas, nodes: this.nodes } = shell);
+    ({
+      filterBox: this.filterBox,
+      status: this.status,
+      canvas: this.canvas,
+      nodes: this.nodes,
+      splitter: this.splitter,
+    } = shell);
     const { details, results } = shell;
     this.ctx = this.canvas.getContext('2d')!;
     this.data = new WindowFetcher(
@@ -104,7 +117,7 @@ export class App {
         this.selected = selected;
         if (!byCursor) {
           this.cursorTs = ts;
-          this.reveal(ts);
+          this.view.reveal(ts);
         }
         this.requestFrame();
       },
@@ -133,19 +146,14 @@ export class App {
       if (overview.live && !this.polling) this.polling = setInterval(() => void this.refresh(), 1000);
       if (overview.empty) return this.showMessage('empty', overview.empty);
       const saved = this.transport.getState() as SavedState | undefined;
+      this.splitter.restore(saved?.pane);
+      this.view.setBounds(overview);
       if (saved && saved.toTs > saved.fromTs) {
-        ({
-          fromTs: this.fromTs,
-          toTs: this.toTs,
-          selected: this.selected,
-          filter: this.filter,
-          cursorTs: this.cursorTs,
-        } = saved);
+        ({ selected: this.selected, filter: this.filter, cursorTs: this.cursorTs } = saved);
+        this.view.restore(saved);
         this.filterBox.value = this.filter;
       } else {
-        const pad = (overview.toTs - overview.fromTs) * 0.02;
-        this.fromTs = overview.fromTs - pad;
-        this.toTs = overview.toTs + pad;
+        this.view.restore(this.view.whole());
       }
       document.body.dataset.state = 'ready';
       this.relayout();
@@ -175,7 +183,11 @@ export class App {
   // ---- Data -----------------------------------------------------------------------------------
 
   private ensureData(): Promise<void> {
-    return this.data.ensure(() => ({ fromTs: this.fromTs, toTs: this.toTs, plotWidth: this.plotWidth() }));
+    return this.data.ensure(() => ({
+      fromTs: this.view.fromTs,
+      toTs: this.view.toTs,
+      plotWidth: this.plotWidth(),
+    }));
   }
 
   /**
@@ -198,18 +210,8 @@ export class App {
     if (overview.empty) return this.showMessage('empty', overview.empty);
     if (overview.events === previous.events && overview.toTs === previous.toTs) return;
     if (overview.events < previous.events || overview.fromTs !== previous.fromTs) return this.restart();
-    const following = this.toTs >= previous.toTs;
-    const whole = following && this.fromTs <= previous.fromTs;
     this.overview = overview;
-    if (whole) {
-      const pad = (overview.toTs - overview.fromTs) * 0.02;
-      this.fromTs = overview.fromTs - pad;
-      this.toTs = overview.toTs + pad;
-    } else if (following) {
-      const span = this.toTs - this.fromTs;
-      this.toTs = overview.toTs + span * 0.02;
-      this.fromTs = Math.max(overview.fromTs, this.toTs - span);
-    }
+    this.view.grow(previous, overview);
     this.data.reset();
     this.relayout();
     await this.ensureData();
@@ -218,6 +220,7 @@ export class App {
   /** Shows the timeline again from the start, for a trace that was not there or is another one. */
   private async restart(): Promise<void> {
     this.overview = null;
+    this.view.setBounds(null);
     this.data.reset();
     this.selected = null;
     this.panel.clear();
@@ -272,8 +275,8 @@ export class App {
       overview: this.overview,
       window: this.data.window,
       metrics: this.data.metrics,
-      fromTs: this.fromTs,
-      toTs: this.toTs,
+      fromTs: this.view.fromTs,
+      toTs: this.view.toTs,
       width,
       labelW: this.labelW(),
       height,
@@ -299,7 +302,7 @@ export class App {
     if (!this.overview) return;
     const o = this.overview;
     const parts = [
-      `${formatOffset(this.fromTs, o.fromTs)} … ${formatOffset(this.toTs, o.fromTs)} (${formatMs(this.toTs - this.fromTs)})`,
+      `${formatOffset(this.view.fromTs, o.fromTs)} … ${formatOffset(this.view.toTs, o.fromTs)} (${formatMs(this.view.span)})`,
     ];
     if (this.cursorTs !== null) parts.push(`cursor ${formatOffset(this.cursorTs, o.fromTs)}`);
     if (this.filter)
@@ -313,11 +316,12 @@ export class App {
 
   private save(): void {
     const state: SavedState = {
-      fromTs: this.fromTs,
-      toTs: this.toTs,
+      fromTs: this.view.fromTs,
+      toTs: this.view.toTs,
       selected: this.selected,
       filter: this.filter,
       cursorTs: this.cursorTs,
+      pane: this.splitter.sizes,
     };
     this.transport.setState(state);
   }
@@ -325,40 +329,20 @@ export class App {
   // ---- View changes ---------------------------------------------------------------------------
 
   setView(fromTs: number, toTs: number): void {
-    if (!this.overview) return;
-    const o = this.overview;
-    const full = o.toTs - o.fromTs;
-    let span = Math.min(Math.max(toTs - fromTs, 1e-6), full * 1.2);
-    if (!(span > 0)) span = full;
-    let from = fromTs;
-    from = Math.max(o.fromTs - full * 0.1, Math.min(from, o.toTs + full * 0.1 - span));
-    this.fromTs = from;
-    this.toTs = from + span;
-    this.requestFrame();
-    void this.ensureData();
+    this.view.set(fromTs, toTs);
   }
 
   /** Zooms by `factor` (< 1 in) around `atTs` (the cursor, or the middle). */
   zoom(factor: number, atTs?: number): void {
-    const at = atTs ?? this.cursorTs ?? (this.fromTs + this.toTs) / 2;
-    const pivot = Math.min(Math.max(at, this.fromTs), this.toTs);
-    this.setView(pivot - (pivot - this.fromTs) * factor, pivot + (this.toTs - pivot) * factor);
+    this.view.zoom(factor, atTs ?? this.cursorTs ?? (this.view.fromTs + this.view.toTs) / 2);
   }
 
-  /** The whole trace, with a little room at both ends so first and last events are not on the edge. */
   fit(): void {
-    if (!this.overview) return;
-    const pad = (this.overview.toTs - this.overview.fromTs) * 0.02;
-    this.setView(this.overview.fromTs - pad, this.overview.toTs + pad);
-  }
-
-  private pan(fraction: number): void {
-    const d = (this.toTs - this.fromTs) * fraction;
-    this.setView(this.fromTs + d, this.toTs + d);
+    this.view.fit();
   }
 
   private tsAt(x: number): number {
-    return this.fromTs + ((x - this.labelW()) / this.plotWidth()) * (this.toTs - this.fromTs);
+    return this.view.tsAt(x, this.labelW(), this.plotWidth());
   }
 
   // ---- Selection ------------------------------------------------------------------------------
@@ -382,15 +366,8 @@ export class App {
   async selectEvent(id: number, reveal = true): Promise<void> {
     this.selected = { kind: 'event', id };
     const detail = await this.showEvent(id);
-    if (detail && reveal) this.reveal(detail.mark.ts);
+    if (detail && reveal) this.view.reveal(detail.mark.ts);
     this.requestFrame();
-  }
-
-  private reveal(ts: number): void {
-    if (ts < this.fromTs || ts > this.toTs) {
-      const span = this.toTs - this.fromTs;
-      this.setView(ts - span / 2, ts + span / 2);
-    }
   }
 
   private showEvent(id: number): Promise<EventDetail | undefined> {
@@ -445,7 +422,7 @@ export class App {
 
   private bindInput(): void {
     bindInput(this.canvas, this.filterBox, {
-      view: () => ({ fromTs: this.fromTs, toTs: this.toTs }),
+      view: () => ({ fromTs: this.view.fromTs, toTs: this.view.toTs }),
       plotWidth: () => this.plotWidth(),
       labelW: () => this.labelW(),
       tsAt: (x) => this.tsAt(x),
@@ -456,7 +433,7 @@ export class App {
       scrub: (ts) => this.scrub(ts),
       setView: (a, b) => this.setView(a, b),
       zoom: (factor, at) => this.zoom(factor, at),
-      pan: (fraction) => this.pan(fraction),
+      pan: (fraction) => this.view.pan(fraction),
       scroll: (dy) => {
         this.scrollY += dy;
         this.requestFrame();
@@ -486,7 +463,7 @@ export class App {
     return {
       state: document.body.dataset.state ?? '',
       message: document.querySelector('[data-test=message]')?.textContent ?? '',
-      view: { fromTs: this.fromTs, toTs: this.toTs },
+      view: { fromTs: this.view.fromTs, toTs: this.view.toTs },
       lanes: (this.overview?.lanes ?? []).map((l) => {
         const w = this.data.window?.lanes.find((x) => x.key === l.key);
         return { key: l.key, label: l.label, mode: w?.mode ?? 'none', total: w?.total ?? 0 };

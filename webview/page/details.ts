@@ -29,6 +29,14 @@ function link(text: string, onClick: () => void, testId?: string): HTMLElement {
   return b;
 }
 
+/**
+ * A property path with places to wrap before each `.` and `[`: in a narrow pane the path column
+ * wraps between its parts ("ledger." / "entries[0]") rather than inside a name.
+ */
+function breakablePath(path: string): Child[] {
+  return path.split(/(?=[.[])/).flatMap((part, i) => (i === 0 ? [part] : [el('wbr'), part]));
+}
+
 function section(title: string, ...children: Child[]): HTMLElement {
   return el('section', {}, el('h3', {}, title), ...children);
 }
@@ -50,7 +58,7 @@ export function diffTable(changes: StateChangeRow[]): HTMLElement {
       el(
         'tr',
         { class: `op-${c.op}` },
-        el('td', { class: 'path' }, c.path),
+        el('td', { class: 'path' }, ...breakablePath(c.path)),
         el('td', { class: 'old' }, c.op === 'added' ? '—' : formatValue(c.old, 80)),
         el('td', {}, '→'),
         el('td', { class: 'new' }, c.op === 'removed' ? '—' : formatValue(c.new, 80)),

@@ -8,7 +8,7 @@ import * as L from './layout';
 import { line } from './paint';
 import { drawMetric } from './renderMetrics';
 import { drawEvents, drawFlame, drawProcess, drawState } from './renderRows';
-import type { Drawn, Scene } from './scene';
+import type { Drawn, Frame, Scene } from './scene';
 import { matchesFilter } from './scene';
 import type { Theme } from './theme';
 
@@ -38,6 +38,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: Scene): Drawn[] {
   ctx.rect(0, L.RULER_H, s.width, s.height - L.RULER_H);
   ctx.clip();
   drawGrid(ctx, s, x, t);
+  const frame: Frame = { ctx, s, x, drawn };
   s.rows.forEach((row, i) => {
     const y = top + row.y;
     if (y > s.height || y + row.h < L.RULER_H) return;
@@ -47,19 +48,19 @@ export function draw(ctx: CanvasRenderingContext2D, s: Scene): Drawn[] {
     }
     switch (row.kind) {
       case 'process':
-        drawProcess(ctx, s, row, y, x, t);
+        drawProcess(frame, row, y);
         break;
       case 'events':
-        drawEvents(ctx, s, row, y, x, lanes.get(row.lane.key), drawn);
+        drawEvents(frame, row, y, lanes.get(row.lane.key));
         break;
       case 'flame':
-        drawFlame(ctx, s, row, y, x, lanes.get(row.lane.key), drawn);
+        drawFlame(frame, row, y, lanes.get(row.lane.key));
         break;
       case 'state':
-        drawState(ctx, s, row, y, x, drawn);
+        drawState(frame, row, y);
         break;
       case 'metric':
-        drawMetric(ctx, s, row, y, x);
+        drawMetric(frame, row, y);
         break;
     }
   });

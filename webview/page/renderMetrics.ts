@@ -2,16 +2,11 @@
 import { formatMs } from './format';
 import type { Row } from './layout';
 import { label } from './paint';
-import type { Scene } from './scene';
+import type { Frame } from './scene';
 import { LANE_COLORS } from './theme';
 
-export function drawMetric(
-  ctx: CanvasRenderingContext2D,
-  s: Scene,
-  row: Extract<Row, { kind: 'metric' }>,
-  y: number,
-  x: (ts: number) => number,
-): void {
+export function drawMetric(f: Frame, row: Extract<Row, { kind: 'metric' }>, y: number): void {
+  const { ctx, s, x } = f;
   const t = s.theme;
   label(ctx, row.label, y, 16, t.muted, 8, s.labelW);
   const names = row.metric === 'delayP99' ? ['delayP99', 'delayP50'] : [row.metric];

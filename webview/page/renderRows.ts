@@ -4,19 +4,14 @@ import * as L from './layout';
 import type { Row } from './layout';
 import { fitWidth, glyph, highlight, label } from './paint';
 import type { Glyph } from './paint';
-import type { Drawn, Scene } from './scene';
+import type { Frame, Scene } from './scene';
 import { matchesFilter } from './scene';
 import { nameColor } from './theme';
 import type { Theme } from './theme';
 
-export function drawProcess(
-  ctx: CanvasRenderingContext2D,
-  s: Scene,
-  row: Extract<Row, { kind: 'process' }>,
-  y: number,
-  x: (ts: number) => number,
-  t: Theme,
-): void {
+export function drawProcess(f: Frame, row: Extract<Row, { kind: 'process' }>, y: number): void {
+  const { ctx, s, x } = f;
+  const t = s.theme;
   const p = row.process;
   ctx.font = `bold ${t.font}`;
   label(ctx, p.label, y, row.h, t.fg, 4, s.labelW);
@@ -71,14 +66,12 @@ function eventStyle(e: EventMark, t: Theme): { glyph: Glyph; color: string; labe
 }
 
 export function drawEvents(
-  ctx: CanvasRenderingContext2D,
-  s: Scene,
+  f: Frame,
   row: Extract<Row, { kind: 'events' }>,
   y: number,
-  x: (ts: number) => number,
   data: LaneWindow | undefined,
-  drawn: Drawn[],
 ): void {
+  const { ctx, s, x, drawn } = f;
   const t = s.theme;
   const lane = row.lane;
   const cy = y + row.h / 2;
@@ -115,12 +108,19 @@ export function drawEvents(
     ctx.globalAlpha = matches ? 1 : 0.2;
     glyph(ctx, style.glyph, ex, cy, style.color);
     if (style.labelled && e.label && ex > lastLabelEnd) {
-      const text = e.label.length > 48 ? `${e.label.slice(0, 47)}…` : e.label;
-      const width = ctx.measureText(text).width;
-      // A label that would run off the right edge goes on the mark's left, unless it would cover
-      // the label before it there (a narrow canvas): then the mark goes without.
-      const lx = ex + 8 + width > s.width && ex - 8 - width > s.labelW ? ex - 8 - width : ex + 8;
-      if (lx >= lastLabelEnd) {
+      let text = e.label.length > 48 ? `${e.label.slice(0, 47)}…` : e.label;
+      let width = ctx.measureText(text).width;
+      let lx = ex + 8;
+      // A label that would run off the right edge goes on the mark's left when there is room
+      // there (not over the label before it); otherwise it is shortened to what fits.
+      if (lx + width > s.width) {
+        if (ex - 8 - width > Math.max(s.labelW, lastLabelEnd)) lx = ex - 8 - width;
+        else {
+          text = fitWidth(ctx, text, s.width - lx - 2);
+          width = ctx.measureText(text).width;
+        }
+      }
+      if (text) {
         ctx.fillStyle = style.color === t.muted ? t.muted : t.fg;
         ctx.textAlign = 'left';
         ctx.fillText(text, lx, cy);
@@ -150,14 +150,12 @@ function isSelected(s: Scene, id: number): boolean {
 }
 
 export function drawFlame(
-  ctx: CanvasRenderingContext2D,
-  s: Scene,
+  f: Frame,
   row: Extract<Row, { kind: 'flame' }>,
   y: number,
-  x: (ts: number) => number,
   data: LaneWindow | undefined,
-  drawn: Drawn[],
 ): void {
+  const { ctx, s, x, drawn } = f;
   const t = s.theme;
   label(ctx, 'calls', y, L.FLAME_ROW_H, t.muted, 24, s.labelW);
   if (!data || data.total === 0) return;
@@ -213,14 +211,8 @@ export function drawFlame(
   }
 }
 
-export function drawState(
-  ctx: CanvasRenderingContext2D,
-  s: Scene,
-  row: Extract<Row, { kind: 'state' }>,
-  y: number,
-  x: (ts: number) => number,
-  drawn: Drawn[],
-): void {
+export function drawState(f: Frame, row: Extract<Row, { kind: 'state' }>, y: number): void {
+  const { ctx, s, x, drawn } = f;
   const t = s.theme;
   const o = row.object;
   label(ctx, `${o.className ?? 'object'} #${o.objectId} state`, y, row.h, t.state, 24, s.labelW);

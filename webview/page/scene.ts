@@ -26,6 +26,15 @@ export interface Scene {
   theme: Theme;
 }
 
+/** What the row painters of one frame share: the canvas, the scene, time → x, and what was drawn. */
+export interface Frame {
+  ctx: CanvasRenderingContext2D;
+  s: Scene;
+  x: (ts: number) => number;
+  /** Filled in as items are drawn, for hit testing and the inspection API. */
+  drawn: Drawn[];
+}
+
 export interface Drawn {
   kind: 'event' | 'span' | 'state' | 'arrow' | 'bucket';
   x: number;

@@ -11,6 +11,7 @@ export interface Shell {
   canvas: HTMLCanvasElement;
   details: HTMLElement;
   results: HTMLElement;
+  splitter: Splitter;
 }
 
 export function buildShell(actions: { zoom(factor: number): void; fit(): void }): Shell {
@@ -49,5 +50,5 @@ export function buildShell(actions: { zoom(factor: number): void; fit(): void })
     ),
     body,
   ];
-  return { nodes, filterBox, status, canvas, details, results };
+  return { nodes, filterBox, status, canvas, details, results, splitter };
 }

@@ -14,8 +14,16 @@ export const MIN_PLOT = { width: 320, height: 160 } as const;
 const MIN_PANE = { width: 180, height: 60 } as const;
 const KEY_STEP = 24;
 
+/** The sizes the user gave the pane, in px: beside the canvas (`w`) and below it (`h`). */
+export interface PaneSizes {
+  w?: number;
+  h?: number;
+}
+
 export class Splitter {
   readonly element: HTMLElement;
+  /** What setSize() set, kept in the page's saved state. */
+  readonly sizes: PaneSizes = {};
   private readonly narrow = window.matchMedia(NARROW);
 
   constructor(
@@ -45,12 +53,23 @@ export class Splitter {
   /** Sets the pane's size in px (its width beside the canvas, its height below it), clamped. */
   setSize(px: number): void {
     const box = this.body.getBoundingClientRect();
-    const [total, minPlot, minPane, name] = this.vertical
-      ? [box.width, MIN_PLOT.width, MIN_PANE.width, '--cs-side-w']
-      : [box.height, MIN_PLOT.height, MIN_PANE.height, '--cs-side-h'];
+    const [total, minPlot, minPane] = this.vertical
+      ? [box.width, MIN_PLOT.width, MIN_PANE.width]
+      : [box.height, MIN_PLOT.height, MIN_PANE.height];
     const size = Math.round(Math.max(minPane, Math.min(px, total - minPlot)));
+    this.apply(this.vertical ? 'w' : 'h', size);
+  }
+
+  /** Puts back sizes saved before (a panel hidden and shown, or reloaded); CSS clamps them to the panel. */
+  restore(sizes: PaneSizes | undefined): void {
+    if (typeof sizes?.w === 'number') this.apply('w', sizes.w);
+    if (typeof sizes?.h === 'number') this.apply('h', sizes.h);
+  }
+
+  private apply(which: 'w' | 'h', size: number): void {
+    this.sizes[which] = size;
     // The canvas's ResizeObserver redraws it at its new size.
-    this.body.style.setProperty(name, `${size}px`);
+    this.body.style.setProperty(which === 'w' ? '--cs-side-w' : '--cs-side-h', `${size}px`);
   }
 
   private currentSize(): number {

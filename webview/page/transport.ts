@@ -54,12 +54,41 @@ function socketTransport(): Transport {
   socket.addEventListener('close', () =>
     closed.forEach((l) => l('The connection to `cinescope view` closed: restart it and open its new link.')),
   );
-  let state: unknown;
   return {
     send: (m) => (socket.readyState === WebSocket.OPEN ? socket.send(JSON.stringify(m)) : queue.push(m)),
     onMessage: (l) => listeners.push(l),
     onClosed: (l) => closed.push(l),
-    getState: () => state,
-    setState: (s) => (state = s),
+    ...tabState(),
+  };
+}
+
+/**
+ * The page's state in the tab's sessionStorage, as VS Code keeps a webview's: reloading the tab
+ * shows the same view. Each `cinescope view` serves on a port of its own, so another server (an
+ * origin of its own) starts afresh. Without storage (disabled, full), the state lives as long as
+ * the page.
+ */
+function tabState(): Pick<Transport, 'getState' | 'setState'> {
+  const KEY = 'cinescope.timeline';
+  let state: unknown;
+  return {
+    getState: () => {
+      try {
+        const raw = window.sessionStorage.getItem(KEY);
+        if (raw !== null) return JSON.parse(raw) as unknown;
+      } catch {
+        // Fall back to the copy in memory.
+      }
+      return state;
+    },
+    setState: (s) => {
+      state = s;
+      try {
+        if (s === undefined) window.sessionStorage.removeItem(KEY);
+        else window.sessionStorage.setItem(KEY, JSON.stringify(s));
+      } catch {
+        // Kept in memory only.
+      }
+    },
   };
 }
