@@ -73,7 +73,11 @@ export function createTracePointManager(
   cdp: CdpClient,
   threads: Threads,
   breakpoints: BreakpointBook,
-  host: { log(text: string): void; changed(path: string, states: TracePointState[]): void },
+  host: {
+    log(text: string): void;
+    changed(path: string, states: TracePointState[]): void;
+    launched: boolean;
+  },
 ): TracePointManager {
   return new TracePointManager({
     cdp,
@@ -85,6 +89,8 @@ export function createTracePointManager(
       if (main && script) await breakpoints.reapply(main, script);
     },
     log: (message) => host.log(message),
+    launched: host.launched,
+    loadedElsewhere: (file) => threads.all().some((t) => t.id !== 1 && t.scripts.forPath(file).length > 0),
     changed: (file, states) => host.changed(file, states),
   });
 }

@@ -7,6 +7,7 @@ import type Protocol from 'devtools-protocol';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugThread } from './thread';
 import { VariableStore, describe } from './variables';
+import { WrapperScopes } from './wrapperScopes';
 
 const SCOPE_NAMES: Record<string, string> = {
   local: 'Local',
@@ -23,6 +24,7 @@ const SCOPE_NAMES: Record<string, string> = {
 
 export class Inspection {
   private readonly variableStore = new VariableStore();
+  private readonly wrapperScopes = new WrapperScopes();
   private readonly frames = new Map<number, { thread: DebugThread; frame: Protocol.Debugger.CallFrame }>();
   private readonly sources = new Map<number, { thread: DebugThread; scriptId: string }>();
   private readonly sourceIds = new Map<string, number>();
@@ -50,13 +52,18 @@ export class Inspection {
     return { stackFrames, totalFrames: callFrames.length };
   }
 
-  scopes(frameId: number): DebugProtocol.Scope[] {
+  async scopes(frameId: number): Promise<DebugProtocol.Scope[]> {
     const entry = this.frames.get(frameId);
     if (!entry) return [];
     const { thread, frame } = entry;
-    return frame.scopeChain.map((scope, index) => ({
+    const shown = await this.wrapperScopes.shown(thread, frame);
+    return shown.map((scope, index) => ({
       name: SCOPE_NAMES[scope.type] ?? scope.type,
-      variablesReference: this.variableStore.scope(thread, scope, index === 0 ? frame.this : undefined),
+      variablesReference: this.variableStore.scope(
+        thread,
+        scope.objectIds,
+        index === 0 ? frame.this : undefined,
+      ),
       expensive: scope.type === 'global',
       ...(scope.type === 'local' ? { presentationHint: 'locals' } : {}),
     }));

@@ -13,6 +13,11 @@ export interface PauseHost {
   stopped(event: StoppedEvent): void;
   log(text: string, category: 'console' | 'stdout'): void;
   stopOnEntry(): boolean;
+  /**
+   * Whether a hit breakpoint is one the session set for itself (trace points waiting for the
+   * program to start, tracePoints.ts): it has handled the pause when this resolves.
+   */
+  passGate(thread: DebugThread, breakpointIds: string[]): Promise<boolean>;
   /** Whether a script URL is Cinescope's own (its runtime, its child-process bootloader). */
   isOwnScript(url: string): boolean;
 }
@@ -36,6 +41,15 @@ export class PauseHandler {
       if (script?.map) await this.breakpoints.scriptParsed(thread, script);
       await cdp.Debugger.resume({}).catch(() => {});
       return;
+    }
+    // Trace points' gates come first: the program's entry may be at the same statement.
+    if (event.hitBreakpoints?.length && (await this.host.passGate(thread, event.hitBreakpoints))) {
+      const others = event.hitBreakpoints.filter((id) => this.breakpoints.lookup(id));
+      const entry = (event.reason as string) === 'Break on start';
+      if (others.length === 0 && !entry && !this.expecting.has(thread)) {
+        await cdp.Debugger.resume({}).catch(() => {});
+        return;
+      }
     }
     // Only the program's own entry stops; workers and child processes also start paused (so that
     // breakpoints in their first lines hold) and go on at once, as in VS Code's JavaScript debugger.

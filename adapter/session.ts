@@ -21,6 +21,8 @@ import type { Debuggee } from './debuggee';
 import { MapPredictor } from './mapPredictor';
 import { PauseHandler } from './pauses';
 import { Inspection } from './inspection';
+import { watchProgram } from './lifeline';
+import type { Lifeline } from './lifeline';
 import type { DebugThread } from './thread';
 import { Threads } from './threads';
 import { externalSink, fileSink } from './traceSink';
@@ -55,6 +57,8 @@ export class CinescopeSession extends DebugSession {
   private childEndpoint: ChildEndpoint | undefined;
   private runtimeSession = '';
   private ending: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private lifeline: Lifeline | undefined;
   private readonly started = Date.now();
 
   constructor(private readonly options: CinescopeSessionOptions) {
@@ -66,6 +70,8 @@ export class CinescopeSession extends DebugSession {
       log: (text, category) => this.log(text, category),
       stopOnEntry: () => this.config?.request === 'launch' && this.config.stopOnEntry,
       isOwnScript: (url) => url.includes(path.dirname(options.preloadPath)),
+      passGate: async (thread, ids) =>
+        thread.id === 1 && this.tracePoints !== undefined && (await this.tracePoints.passGate(ids)),
     });
     this.inspection = new Inspection();
     this.threads = new Threads({
@@ -76,6 +82,7 @@ export class CinescopeSession extends DebugSession {
       config: () => this.config,
       exceptionState: () => this.exceptionState,
       mainScriptParsed: (scriptId, url) => void this.tracePoints?.scriptParsed(scriptId, url),
+      otherScriptParsed: (file) => this.tracePoints?.otherThreadLoaded(file),
       log: (text, category) => this.log(text, category),
       sendEvent: (event) => this.sendEvent(event),
     });
@@ -136,6 +143,11 @@ export class CinescopeSession extends DebugSession {
       throw new RequestError((error as Error).message);
     }
     const { cdp, child } = this.debuggee;
+    if (child?.pid !== undefined) {
+      const lifeline = watchProgram(child.pid);
+      if (typeof lifeline === 'string') this.log(lifeline);
+      else this.lifeline = lifeline;
+    }
     cdp.onListenerError((error) =>
       this.log(`Cinescope adapter error: ${(error as Error).message}`, 'stderr'),
     );
@@ -146,6 +158,7 @@ export class CinescopeSession extends DebugSession {
     });
     this.tracePoints = createTracePointManager(cdp, this.threads, this.breakpoints, {
       log: (message) => this.log(message),
+      launched: config.request === 'launch',
       changed: (file, tracePoints) =>
         this.sendEvent(new Event(CustomEvent.tracePointsChanged, { path: file, tracePoints })),
     });
@@ -245,7 +258,7 @@ export class CinescopeSession extends DebugSession {
     args: DebugProtocol.ScopesArguments,
   ): void {
     this.handle(response, async () => {
-      response.body = { scopes: this.inspection.scopes(args.frameId) };
+      response.body = { scopes: await this.inspection.scopes(args.frameId) };
     });
   }
 
@@ -328,7 +341,22 @@ export class CinescopeSession extends DebugSession {
    * Ends the session when its client is gone without a `disconnect` (the stdio adapter's input
    * closed): a launched program is stopped, an attached one let go, the trace written.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  /**
+   * VS Code disposes an inline adapter when its session goes. Normally the session has ended by
+   * then; if it was dropped without a `disconnect`, the program is ended as when the stdio
+   * adapter's input closes, rather than left running paused.
+   */
+  override dispose(): void {
+    if (this.debuggee && !this.ending) void this.close();
+    super.dispose();
+  }
+
+  private async closeNow(): Promise<void> {
     const child = this.debuggee?.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const closed = new Promise((resolve) => child.once('close', resolve));
@@ -352,6 +380,8 @@ export class CinescopeSession extends DebugSession {
     detached: boolean,
   ): Promise<void> {
     this.tracePoints?.dispose();
+    // The program has ended, or was deliberately left running: its watcher goes.
+    this.lifeline?.release();
     this.childEndpoint?.close();
     this.threads.closeProcesses();
     this.debuggee?.cdp.close();

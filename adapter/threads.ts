@@ -27,6 +27,8 @@ export interface ThreadHost {
   exceptionState(): 'none' | 'uncaught' | 'all';
   /** A script of the main thread was parsed (trace points wait for their files). */
   mainScriptParsed(scriptId: string, url: string): void;
+  /** A file was parsed in a worker thread or child process. */
+  otherScriptParsed(file: string): void;
   log(text: string, category: 'console' | 'stdout'): void;
   sendEvent(event: DebugProtocol.Event): void;
 }
@@ -164,6 +166,7 @@ export class Threads {
       const script = thread.scripts.add(event.scriptId, event.url, sourceMapURL, config?.sourceMaps ?? true);
       if (script.map) void breakpoints.scriptParsed(thread, script);
       if (thread.id === 1 && script.path) this.host.mainScriptParsed(event.scriptId, event.url);
+      else if (script.path && !own) this.host.otherScriptParsed(script.path);
     });
     cdp.Debugger.on('paused', (event) => void pauses.paused(thread, event));
     cdp.Debugger.on('resumed', () => {

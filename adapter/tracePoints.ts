@@ -30,6 +30,13 @@ import { planTracePoints } from './tracePointEdit';
 import { RETRY_MS, blocked, moved, refusal } from './tracePointMessages';
 import type { PlannedTracePoint } from './tracePointEdit';
 
+/** The state of a point set before a launched program started. */
+const NOT_STARTED = 'Waiting for the program to start: the trace point is set before its first line runs.';
+
+/** The state of a point in a file that only worker threads (or child processes) loaded. */
+const ELSEWHERE =
+  'This file runs in a worker thread or child process, and trace points record on the main thread only (not yet supported in workers): nothing is recorded here. Function tracing (`trace`) does record workers.';
+
 /** How many loaded files may prompt another try at defining points set before the runtime ran. */
 const MAX_DEFINE_RETRIES = 50;
 
@@ -39,6 +46,13 @@ export interface TracePointTarget {
   scriptsForPath(path: string): { scriptId: string; url: string }[];
   reapplyBreakpoints(scriptId: string): Promise<void>;
   log(message: string): void;
+  /**
+   * The session started the program: it waits before the runtime preload until `configurationDone`,
+   * and clients send trace points before that (a missing runtime then means "not yet").
+   */
+  launched?: boolean;
+  /** Whether a thread other than the main one (a worker, a child process) has loaded the file. */
+  loadedElsewhere?(path: string): boolean;
   /** A file's trace points changed mode after `set` returned (a retried edit was accepted). */
   changed?(path: string, states: TracePointState[]): void;
 }
@@ -78,6 +92,10 @@ export class TracePointManager {
   private disposed = false;
   private runtimeMissing: string | undefined;
   private defineRetries = 0;
+  /** The runtime answered once, or the program's own code ran: a missing runtime is missing. */
+  private running = false;
+  /** Gate breakpoints by file (see setGate). */
+  private readonly gates = new Map<string, string>();
 
   constructor(private readonly target: TracePointTarget) {}
 
@@ -106,15 +124,24 @@ export class TracePointManager {
       true,
     ]);
     if (defined.type === 'unavailable') {
+      if (this.target.launched && !this.running) {
+        // Not an error: the file's gate defines them before its first line runs.
+        this.runtimeMissing = NOT_STARTED;
+        await this.setGate(path);
+        for (const p of current) p.state = { ...p.state, mode: 'pending', message: NOT_STARTED };
+        return this.states(path);
+      }
       if (this.runtimeMissing !== defined.reason) this.target.log(defined.reason);
       this.runtimeMissing = defined.reason;
       for (const p of current) p.state = { ...p.state, mode: 'pending', message: defined.reason };
       return this.states(path);
     }
     this.runtimeMissing = undefined;
+    this.running = true;
     const loaded = this.target.scriptsForPath(path);
     if (loaded.length === 0) {
       await this.watchUnloaded(path, current);
+      if (this.target.loadedElsewhere?.(path)) this.markElsewhere(path);
       return this.states(path);
     }
     for (const { scriptId, url } of loaded) {
@@ -139,6 +166,67 @@ export class TracePointManager {
         this.target.changed?.(path, this.states(path));
       }
     }
+  }
+
+  /**
+   * A worker thread or child process loaded `path`: if the main thread has not, its trace points
+   * cannot record (they are armed on the main thread only), and the user is told so.
+   */
+  otherThreadLoaded(path: string): void {
+    if (this.disposed || !this.points.has(path) || this.target.scriptsForPath(path).length > 0) return;
+    if (this.markElsewhere(path)) this.target.changed?.(path, this.states(path));
+  }
+
+  /** Marks the pending points of a file only other threads run; true when a state changed. */
+  private markElsewhere(path: string): boolean {
+    let changed = false;
+    for (const p of this.points.get(path) ?? []) {
+      if (p.state.mode !== 'pending' || p.state.message === ELSEWHERE) continue;
+      p.state = { ...p.state, mode: 'pending', message: ELSEWHERE };
+      changed = true;
+    }
+    return changed;
+  }
+
+  /**
+   * Trace points set before a launched program's runtime ran wait behind a gate: a pausing
+   * breakpoint of ours on the first line of their file. A definition when the file is parsed would
+   * race with the program, which runs the file at once; at the gate the program waits, and the
+   * runtime (a preload) has run, since one of the program's own files is about to.
+   */
+  private async setGate(path: string): Promise<void> {
+    if (this.gates.has(path)) return;
+    try {
+      const { breakpointId } = await this.target.cdp.Debugger.setBreakpointByUrl({
+        url: pathToFileURL(path).href,
+        lineNumber: 0,
+      });
+      this.gates.set(path, breakpointId);
+    } catch {
+      // Without a gate the points are defined when the file is parsed (retryDefine), a little late.
+    }
+  }
+
+  /**
+   * The main thread paused: if at a gate, every point set before the start is defined and applied
+   * now, the gates removed. True when one of `breakpointIds` was a gate (the caller resumes).
+   */
+  async passGate(breakpointIds: readonly string[]): Promise<boolean> {
+    const gates = new Set(this.gates.values());
+    if (!breakpointIds.some((id) => gates.has(id))) return false;
+    this.gates.clear();
+    for (const breakpointId of gates)
+      await this.target.cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
+    if (this.disposed) return true;
+    this.running = true;
+    for (const [path, points] of [...this.points]) {
+      const states = await this.set(
+        path,
+        points.map((p) => p.state.line),
+      );
+      this.target.changed?.(path, states);
+    }
+    return true;
   }
 
   /**

@@ -9,7 +9,13 @@ import type { DebugThread } from './thread';
 
 type Reference =
   | { type: 'object'; thread: DebugThread; objectId: string }
-  | { type: 'scope'; thread: DebugThread; objectId: string; self: Protocol.Runtime.RemoteObject | undefined };
+  | {
+      type: 'scope';
+      thread: DebugThread;
+      /** More than one when a function scope shows its instrumentation wrapper's block too (wrapperScopes.ts). */
+      objectIds: string[];
+      self: Protocol.Runtime.RemoteObject | undefined;
+    };
 
 const MAX_PROPERTIES = 1000;
 /**
@@ -17,15 +23,15 @@ const MAX_PROPERTIES = 1000;
  * `__cs`, `__csp`, `__csc`, `__cse`, `__csr`, `__csm`, numbered when the file uses the name), hidden
  * from scopes so that the user sees their own.
  */
-const PROBE_NAMES = /^__cs\d*[ceprm]?$/;
+export const PROBE_NAMES = /^__cs\d*[ceprm]?$/;
 
 export class VariableStore {
   private readonly refs = new Map<number, Reference>();
   private next = 1;
 
-  /** A handle for a scope; `self` is the frame's `this`, listed first in the innermost scope. */
-  scope(thread: DebugThread, scope: Protocol.Debugger.Scope, self?: Protocol.Runtime.RemoteObject): number {
-    return this.add({ type: 'scope', thread, objectId: scope.object.objectId ?? '', self });
+  /** A handle for a scope's objects; `self` is the frame's `this`, listed first in the innermost scope. */
+  scope(thread: DebugThread, objectIds: string[], self?: Protocol.Runtime.RemoteObject): number {
+    return this.add({ type: 'scope', thread, objectIds: objectIds.filter(Boolean), self });
   }
 
   /** Drops the handles of a thread that resumed. */
@@ -36,12 +42,19 @@ export class VariableStore {
   /** The variables of a handle; an unknown handle (the thread resumed) gives none. */
   async variables(reference: number): Promise<DebugProtocol.Variable[]> {
     const ref = this.refs.get(reference);
-    if (!ref || !ref.objectId) return [];
-    const { result, internalProperties } = await ref.thread.cdp.Runtime.getProperties({
-      objectId: ref.objectId,
-      ownProperties: true,
-      generatePreview: true,
-    });
+    if (!ref) return [];
+    const objectIds = ref.type === 'scope' ? ref.objectIds : [ref.objectId];
+    const result: Protocol.Runtime.PropertyDescriptor[] = [];
+    let internalProperties: Protocol.Runtime.InternalPropertyDescriptor[] | undefined;
+    for (const objectId of objectIds.filter(Boolean)) {
+      const properties = await ref.thread.cdp.Runtime.getProperties({
+        objectId,
+        ownProperties: true,
+        generatePreview: true,
+      });
+      result.push(...properties.result);
+      internalProperties = properties.internalProperties;
+    }
     const variables: DebugProtocol.Variable[] = [];
     if (ref.type === 'scope' && ref.self && ref.self.type !== 'undefined') {
       variables.push(this.variable(ref.thread, 'this', ref.self));

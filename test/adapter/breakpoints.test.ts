@@ -129,7 +129,7 @@ describe('breakpoints and stepping', () => {
       { [COUNT]: [{ line: 3 }, { line: 12 }] },
     );
     const [top] = await c.stopped(2);
-    // The probes' try/finally puts the body's declarations in a block scope of their own.
+    // As untraced: the probes' try wrapper is folded into Local (adapter/wrapperScopes.ts).
     const { scopes } = await c.ok('scopes', { frameId: top.id });
     for (const scope of scopes.filter((s: any) => !s.expensive)) {
       const vars = await c.ok('variables', { variablesReference: scope.variablesReference });

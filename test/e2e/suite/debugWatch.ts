@@ -7,6 +7,8 @@ import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 interface Exchange {
+  /** The debug session's id. */
+  session: string;
   seq: number;
   command: string;
   arguments: unknown;
@@ -21,6 +23,8 @@ interface StoppedEvent {
 
 export class DebugWatch implements vscode.Disposable {
   private readonly stops: StoppedEvent[] = [];
+  /** Cinescope's own events (`cinescope/tracePointsChanged`…), by session id. */
+  private readonly customEvents: { session: string; event: string; body: unknown }[] = [];
   /** Requests VS Code sent to the adapters, with the adapter's response once it came. */
   private readonly requests: Exchange[] = [];
   private readonly waiters = new Set<() => void>();
@@ -45,7 +49,12 @@ export class DebugWatch implements vscode.Disposable {
           }) => {
             log(session, '<-', m);
             if (m.type === 'request' && m.command) {
-              this.requests.push({ seq: m.seq ?? -1, command: m.command, arguments: m.arguments });
+              this.requests.push({
+                session: session.id,
+                seq: m.seq ?? -1,
+                command: m.command,
+                arguments: m.arguments,
+              });
             }
           },
           onError: (error: Error) => log(session, 'error', error.message),
@@ -65,9 +74,15 @@ export class DebugWatch implements vscode.Disposable {
               body?: unknown;
             };
             if (answer.type === 'response') {
-              const exchange = this.requests.find((r) => r.seq === answer.request_seq && !r.response);
+              const exchange = this.requests.find(
+                (r) => r.session === session.id && r.seq === answer.request_seq && !r.response,
+              );
               if (exchange)
                 exchange.response = { success: !!answer.success, message: answer.message, body: answer.body };
+              this.wake();
+            }
+            if (m.type === 'event' && m.event?.startsWith('cinescope/')) {
+              this.customEvents.push({ session: session.id, event: m.event, body: m.body });
               this.wake();
             }
             if (m.type === 'event' && m.event === 'stopped') {
@@ -90,11 +105,38 @@ export class DebugWatch implements vscode.Disposable {
   }
 
   /** The first answered request `command` whose arguments satisfy `match`, sent from now on or before. */
-  answered(command: string, match: (args: unknown) => boolean, timeoutMs: number): Promise<Exchange> {
+  answered(
+    command: string,
+    match: (args: unknown) => boolean,
+    timeoutMs: number,
+    sessionId?: string,
+  ): Promise<Exchange> {
     return this.until(
-      () => this.requests.find((r) => r.command === command && r.response && match(r.arguments)),
+      () =>
+        this.requests.find(
+          (r) =>
+            r.command === command &&
+            r.response &&
+            (sessionId === undefined || r.session === sessionId) &&
+            match(r.arguments),
+        ),
       timeoutMs,
       `the adapter answered no ${command} request`,
+    );
+  }
+
+  /** The first Cinescope event `event` of a session whose body satisfies `match`, sent from now on or before. */
+  customEvent(
+    sessionId: string,
+    event: string,
+    match: (body: unknown) => boolean,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    return this.until(
+      () =>
+        this.customEvents.find((e) => e.session === sessionId && e.event === event && match(e.body))?.body,
+      timeoutMs,
+      `the adapter sent no matching ${event} event`,
     );
   }
 

@@ -8,7 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { SetTracePointsArguments, SetTracePointsResponseBody } from '../../../adapter/customRequests';
+import type {
+  SetTracePointsArguments,
+  SetTracePointsResponseBody,
+  TracePointState,
+} from '../../../adapter/customRequests';
 import { contributedCommands, missingContributions } from './contributions';
 import { DebugWatch } from './debugWatch';
 import type { DrawnKind, TimelineView } from './driverProtocol';
@@ -193,8 +197,8 @@ export function journey(watch: DebugWatch): Step[] {
         const scopes = (await session.customRequest('scopes', { frameId: trace.stackFrames[0].id })) as {
           scopes: { name: string; variablesReference: number }[];
         };
-        // Every scope but the global one: instrumented code may hold locals in a block scope.
         const seen: string[] = [];
+        const namesBy = new Map<string, string[]>();
         let squared: string | undefined;
         let holder = '';
         for (const scope of scopes.scopes.filter((sc) => sc.name !== 'Global')) {
@@ -202,6 +206,10 @@ export function journey(watch: DebugWatch): Step[] {
             variablesReference: scope.variablesReference,
           })) as { variables: { name: string; value: string }[] };
           seen.push(`${scope.name}: ${variables.map((v) => `${v.name}=${v.value}`).join(', ')}`);
+          namesBy.set(
+            scope.name,
+            variables.map((v) => v.name),
+          );
           const found = variables.find((v) => v.name === 'squared')?.value;
           if (found !== undefined && squared === undefined) {
             squared = found;
@@ -209,6 +217,12 @@ export function journey(watch: DebugWatch): Step[] {
           }
         }
         if (squared !== '9') throw new Error(`expected squared=9 in the frame's scopes; ${seen.join('; ')}`);
+        // As untraced: the body's `const total` is in the first scope (Local) with the parameter
+        // `squared`, not in a Block of the instrumenter's `try{` wrapper.
+        const first = namesBy.get(scopes.scopes[0]?.name ?? '') ?? [];
+        if (!first.includes('total') || !first.includes('squared')) {
+          throw new Error(`expected squared and total in the frame's first scope; ${seen.join('; ')}`);
+        }
         // VS Code expands only the first scope; a user opens the one that holds the variable.
         if (holder !== scopes.scopes[0].name) {
           await ctx.driver.click(
@@ -338,6 +352,59 @@ export function journey(watch: DebugWatch): Step[] {
         await vscode.commands.executeCommand('workbench.action.maximizeEditorHideSidebar');
         const view = await ctx.driver.timeline('recorded trace opened', { lanes: ['hasher-1', 'hasher-2'] });
         expectTimeline(view, { lanes: ['main', 'hasher-1', 'hasher-2'], kinds: ['arrow'] });
+      },
+    },
+    {
+      name: 'a trace point toggled before F5 is set before the program starts and records',
+      after: [RUNS_TO_END],
+      unavailable: (ctx) => missingContributions(ctx.extension, { commands: ['cinescope.showTimeline'] }),
+      async run(ctx) {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        if (!folder) throw new Error('VS Code opened no workspace folder');
+        const line = markedLine(ctx.config.workspace, 'trace point');
+        const program = join(ctx.config.workspace, PROGRAM);
+        const api = ctx.extension.exports as { tracePointLines?(file: string): readonly number[] };
+        if (!api.tracePointLines?.(program).includes(line)) {
+          throw new Error(`the trace point on line ${line} was not kept for the workspace`);
+        }
+        const started = new Promise<vscode.DebugSession>((resolve) => {
+          const listener = vscode.debug.onDidStartDebugSession((s) => {
+            listener.dispose();
+            resolve(s);
+          });
+        });
+        if (!(await vscode.debug.startDebugging(folder, LAUNCH))) {
+          throw new Error(`VS Code did not start "${LAUNCH}" again`);
+        }
+        const session = await started;
+        // Sent at `initialized`, before the runtime preload ran: it waits for the program to start…
+        const sent = await watch.answered(
+          'cinescope/setTracePoints',
+          (args) => (args as SetTracePointsArguments).lines.includes(line),
+          10_000,
+          session.id,
+        );
+        const early = (sent.response?.body as SetTracePointsResponseBody | undefined)?.tracePoints ?? [];
+        if (!early.some((t) => t.line === line)) {
+          throw new Error(`the adapter did not take the trace point: ${JSON.stringify(sent.response)}`);
+        }
+        // …and is armed once it has.
+        await watch.customEvent(
+          session.id,
+          'cinescope/tracePointsChanged',
+          (body) =>
+            ((body as { tracePoints?: TracePointState[] }).tracePoints ?? []).some(
+              (t) => t.line === line && t.mode !== 'pending',
+            ),
+          30_000,
+        );
+        await watch.waitForEnd(session, 30_000);
+        await vscode.commands.executeCommand('cinescope.showTimeline');
+        const expected: TimelineExpectation = { lanes: ['main'], typeNames: ['tracePointHit'] };
+        expectTimeline(
+          await ctx.driver.timeline('timeline of the run started with a trace point', expected),
+          expected,
+        );
       },
     },
     {

@@ -1,0 +1,53 @@
+/**
+ * Trace points in a file only a worker thread runs: armed on the main thread only for now, so the
+ * point says so (mode 'pending' and a sentence), whether it was set before the worker loaded the
+ * file or after.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { CustomEvent, CustomRequest } from '../../adapter/customRequests';
+import type { TracePointState } from '../../adapter/customRequests';
+import { tempDir } from '../helpers';
+import { DapClient, FIXTURES } from './dapClient';
+
+const PROGRAM = join(FIXTURES, 'worker.cjs');
+const BODY = join(FIXTURES, 'workerBody.cjs');
+
+describe('trace points in worker threads', () => {
+  let client: DapClient | undefined;
+  afterEach(async () => {
+    await client?.dispose();
+    client = undefined;
+  });
+
+  it('say that a file only a worker runs is not supported yet, set before or after it loads', async () => {
+    client = new DapClient();
+    await client.start(
+      'launch',
+      { program: PROGRAM, cwd: FIXTURES, traceFile: join(tempDir(), 'workers.cinescope') },
+      { [BODY]: [{ line: 3 }] },
+    );
+    // Before the worker loads the file: waiting, then told once the worker has loaded it.
+    const before = await client.ok(CustomRequest.setTracePoints, { source: { path: BODY }, lines: [4] });
+    client.record('set before the worker loads the file', states(before.tracePoints));
+    const stop = await client.event<DebugProtocol.StoppedEvent>('stopped');
+    expect(stop.body.threadId).not.toBe(1);
+    let changed = await client.event<DebugProtocol.Event>(CustomEvent.tracePointsChanged);
+    while (changed.body.path !== BODY) changed = await client.event(CustomEvent.tracePointsChanged);
+    client.record('tracePointsChanged once the worker loaded it', states(changed.body.tracePoints));
+    // After: the answer says so at once.
+    const after = await client.ok(CustomRequest.setTracePoints, { source: { path: BODY }, lines: [3, 4] });
+    client.record('set after the worker loaded the file', states(after.tracePoints));
+    expect(after.tracePoints.map((t: TracePointState) => t.mode)).toEqual(['pending', 'pending']);
+    expect(after.tracePoints[0].message).toMatch(/worker thread/);
+    await client.ok('continue', { threadId: stop.body.threadId });
+    await client.event('terminated');
+    expect(client.output).toContain('worker says 400');
+    client.expectGolden('tracepoints-workers');
+  });
+});
+
+function states(list: TracePointState[]) {
+  return list.map((t) => ({ line: t.line, mode: t.mode, message: t.message }));
+}
