@@ -12,9 +12,24 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { TIMELINE_SCRIPT, TIMELINE_STYLE, TimelineDataSource, timelineHtml } from '../webview/host';
-import type { PageMessage } from '../webview/protocol';
+import {
+  CODICON_FONT,
+  CODICON_STYLE,
+  TIMELINE_SCRIPT,
+  TIMELINE_STYLE,
+  TimelineDataSource,
+  timelineHtml,
+} from '../webview/host';
+import type { HostMessage, PageMessage } from '../webview/protocol';
 import { CliError } from './usage';
+
+/** The files of dist/webview the server hands out, with their content types. */
+const SERVED = new Map<string, { type: string }>([
+  [TIMELINE_SCRIPT, { type: 'text/javascript; charset=utf-8' }],
+  [TIMELINE_STYLE, { type: 'text/css; charset=utf-8' }],
+  [CODICON_STYLE, { type: 'text/css; charset=utf-8' }],
+  [CODICON_FONT, { type: 'font/ttf' }],
+]);
 
 export interface ViewServer {
   url: string;
@@ -73,19 +88,19 @@ export async function startViewServer(
       );
       return;
     }
-    const file =
-      pathname === `/${TIMELINE_SCRIPT}`
-        ? TIMELINE_SCRIPT
-        : pathname === `/${TIMELINE_STYLE}`
-          ? TIMELINE_STYLE
-          : '';
+    const file = SERVED.get(pathname.slice(1));
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
       return;
     }
-    const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
-    res.writeHead(200, { ...headers, 'content-type': `${type}; charset=utf-8` });
-    fs.createReadStream(path.join(dist, file)).pipe(res);
+    res.writeHead(200, { ...headers, 'content-type': file.type });
+    if (pathname === `/${CODICON_STYLE}`) {
+      // The style sheet names its font by a relative URL, which would lose the token: give it ours.
+      const css = fs.readFileSync(path.join(dist, CODICON_STYLE), 'utf8');
+      res.end(css.replace(/url\("\.\/codicon\.ttf[^"]*"\)/g, `url("/${CODICON_FONT}?token=${token}")`));
+      return;
+    }
+    fs.createReadStream(path.join(dist, pathname.slice(1))).pipe(res);
   });
 
   server.on('upgrade', (req, socket, head) => {
@@ -96,18 +111,18 @@ export async function startViewServer(
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A message over maxPayload or a broken frame: ws closes this socket (1009/1002) and reports
+      // it here; unheard, the error would end the whole server.
+      ws.on('error', () => ws.terminate());
       ws.on('message', (data) => {
-        let message: PageMessage;
-        try {
-          message = JSON.parse(String(data)) as PageMessage;
-        } catch {
-          return; // Not ours: the page only sends JSON.
-        }
-        if (message.type === 'request') {
+        const message = parsePageMessage(String(data));
+        if (message.type === 'invalid') {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message.reply));
+        } else if (message.type === 'request') {
           void source.handle(message).then((reply) => {
             if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
           });
-        } else if (message.type === 'openSource') {
+        } else {
           options.onOpenSource?.(String(message.file), Number(message.line));
         }
       });
@@ -115,7 +130,7 @@ export async function startViewServer(
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, options.port ?? 0)));
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -129,6 +144,55 @@ export async function startViewServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Why the server could not listen, as a sentence (a busy or forbidden port is the user's to change). */
+function listenError(e: NodeJS.ErrnoException, port: number): Error {
+  if (e.code === 'EADDRINUSE')
+    return new CliError(
+      `Port ${port} is in use: choose another with --port, or leave it out to pick a free one.`,
+    );
+  if (e.code === 'EACCES')
+    return new CliError(
+      `Port ${port} needs privileges this user does not have: choose one above 1023 with --port, or leave it out.`,
+    );
+  return new CliError(`The timeline server could not listen on 127.0.0.1:${port}: ${e.message}`);
+}
+
+/**
+ * A page message checked for shape: the socket is token-protected, but a message is still data from
+ * outside and must not crash the server. A bad one gets an error reply (id 0 when it has none).
+ */
+export function parsePageMessage(
+  text: string,
+): PageMessage | { type: 'invalid'; reply: Extract<HostMessage, { type: 'error' }> } {
+  const invalid = (id: number, message: string) =>
+    ({ type: 'invalid', reply: { type: 'error', id, code: 'bad-message', message } }) as const;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return invalid(0, 'The timeline server expects JSON messages from its page.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return invalid(0, 'The timeline server expects each message to be a JSON object with a `type`.');
+  const m = value as Record<string, unknown>;
+  const id = typeof m.id === 'number' && Number.isSafeInteger(m.id) ? m.id : 0;
+  if (m.type === 'request') {
+    if (id === 0 || typeof m.query !== 'object' || m.query === null || Array.isArray(m.query))
+      return invalid(id, 'A request needs a numeric `id` and a `query` object.');
+    if (typeof (m.query as { type?: unknown }).type !== 'string')
+      return invalid(id, "A request's `query` needs a `type`.");
+    // The query's fields are checked by the data source, which answers a bad one with an error.
+    return m as PageMessage;
+  }
+  if (m.type === 'openSource') {
+    if (typeof m.file !== 'string' || !Number.isFinite(m.line))
+      return invalid(0, 'openSource needs a `file` and a `line`.');
+    return m as PageMessage;
+  }
+  const shown = typeof m.type === 'string' ? `"${m.type.slice(0, 40)}"` : 'none';
+  return invalid(id, `The timeline server does not know the message type ${shown}.`);
 }
 
 /** The CLI command: serve until interrupted. */

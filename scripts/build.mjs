@@ -1,9 +1,9 @@
 // Builds the bundles: the runtime (preload + drain worker + public mark module), the CLI and the
 // extension. One command, no watch mode: `npm run build`.
 import { build } from 'esbuild';
-import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,10 +23,12 @@ const common = {
   define: { RUNTIME_VERSION: JSON.stringify(version) },
   // ws loads these optional native helpers with a try/catch when they are installed.
   external: ['bufferutil', 'utf-8-validate', 'vscode'],
+  // Lists what each build wrote, so that anything else in dist/ can be removed below.
+  metafile: true,
 };
 
 mkdirSync(join(root, 'dist/runtime'), { recursive: true });
-await Promise.all([
+const results = await Promise.all([
   build({
     ...common,
     entryPoints: {
@@ -71,13 +73,45 @@ await Promise.all([
     sourcemap: 'linked',
     minify: true,
     logLevel: 'warning',
+    metafile: true,
     entryPoints: { timeline: join(root, 'webview/page/main.ts') },
     outdir: join(root, 'dist/webview'),
   }),
 ]);
-copyFileSync(join(root, 'webview/timeline.css'), join(root, 'dist/webview/timeline.css'));
-// The extension's gutter icons; the packaged extension ships dist/ only.
-cpSync(join(root, 'extension/media'), join(root, 'dist/media'), { recursive: true });
-for (const dir of ['dist', 'dist/bench']) {
-  copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(root, dir, 'sql-wasm.wasm'));
+const written = new Set(results.flatMap((r) => Object.keys(r.metafile.outputs).map((f) => resolve(f))));
+function copy(from, to) {
+  mkdirSync(dirname(join(root, to)), { recursive: true });
+  copyFileSync(from, join(root, to));
+  written.add(join(root, to));
 }
+copy(join(root, 'webview/timeline.css'), 'dist/webview/timeline.css');
+// Codicons for the timeline page: its style sheet and the font it names, side by side.
+for (const name of ['codicon.css', 'codicon.ttf']) {
+  copy(require.resolve(`@vscode/codicons/dist/${name}`), join('dist/webview', name));
+}
+// The extension's gutter icons; the packaged extension ships dist/ only.
+for (const icon of readdirSync(join(root, 'extension/media'))) {
+  copy(join(root, 'extension/media', icon), join('dist/media', icon));
+}
+for (const dir of ['dist', 'dist/bench']) {
+  copy(require.resolve('sql.js/dist/sql-wasm.wasm'), join(dir, 'sql-wasm.wasm'));
+}
+
+// dist/ ends up holding what this build wrote and nothing else: a bundle whose entry point was
+// renamed or dropped, or a stray debugging build, must not linger, be loaded by a test or ship.
+// Removed after building rather than before, so that tests running meanwhile never find a bundle
+// missing. dist/cinescope.vsix is `npm run package`'s (written right after this build) and stays.
+const keep = new Set([...written, join(root, 'dist/cinescope.vsix')]);
+function prune(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      prune(path);
+      if (readdirSync(path).length === 0) rmdirSync(path);
+    } else if (!keep.has(path)) {
+      rmSync(path, { force: true });
+      console.log(`build: removed ${relative(root, path)}, which this build does not make`);
+    }
+  }
+}
+prune(join(root, 'dist'));

@@ -5,14 +5,34 @@
 // extension loads are in it, and its bundle requires nothing but Node's modules and `vscode`.
 import { spawnSync } from 'node:child_process';
 import { builtinModules, createRequire } from 'node:module';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/cinescope.vsix');
 const require = createRequire(import.meta.url);
+
+/** Every file under `dir`, as a path relative to the repository with forward slashes. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) =>
+      relative(root, join(entry.parentPath ?? entry.path, entry.name))
+        .split(sep)
+        .join('/'),
+    );
+}
 
 function run(command, args, cwd) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
@@ -77,16 +97,17 @@ try {
     stage,
   );
   const listing = run(process.execPath, [vsce, 'ls', '--no-dependencies'], stage).split('\n').filter(Boolean);
-  const needed = [
-    'dist/extension.js',
-    'dist/sql-wasm.wasm',
-    'dist/runtime/preload.js',
-    'dist/runtime/drain.js',
-    'dist/webview/timeline.js',
-  ];
+  // What the extension loads is what the build put in dist/ (scripts/build.mjs leaves nothing else
+  // there): the extension, every runtime bundle it preloads or that those load by path (drain
+  // worker, load and ES module hooks, instrumenter, child-process debugging), the timeline page and
+  // its style, the gutter icons, sql.js's WebAssembly. Only the CLI, the benchmarks' internals and
+  // the source maps are for npm and developers.
+  const needed = filesUnder(join(root, 'dist')).filter(
+    (f) => !f.endsWith('.map') && !f.endsWith('.vsix') && f !== 'dist/cli.js' && !f.startsWith('dist/bench/'),
+  );
   const absent = needed.filter((f) => !listing.includes(f));
   if (absent.length) {
-    console.error(`package: the .vsix lacks ${absent.join(', ')}; see .vscodeignore.`);
+    console.error(`package: the .vsix lacks ${absent.join(', ')}, which the build makes; see .vscodeignore.`);
     process.exit(1);
   }
   const kib = (statSync(out).size / 1024).toFixed(0);

@@ -4,7 +4,7 @@
  * traced object's history; a text search.
  */
 import { EventType as T, eventTypeName } from '../runtime/eventSchema';
-import type { EventDetail, EventMark, StateTimeline } from '../webview/protocol';
+import type { EventDetail, EventMark, StateTimeline } from './timelineTypes';
 import { isObject, parseJson } from './queries';
 import * as Q from './timelineSql';
 import type { TraceDb } from './traceDb';

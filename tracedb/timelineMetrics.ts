@@ -2,7 +2,7 @@
  * The timeline's metric charts: per thread, heap used, event-loop utilisation and delay, GC pauses
  * and CPU, each bucketed to the chart's width on the metrics_series index.
  */
-import type { LaneInfo, MetricsData, MetricSeries } from '../webview/protocol';
+import type { LaneInfo, MetricsData, MetricSeries } from './timelineTypes';
 import * as Q from './timelineSql';
 import type { TraceDb } from './traceDb';
 

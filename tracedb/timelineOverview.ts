@@ -5,8 +5,7 @@
  * a live trace grows.
  */
 import { EventType as T } from '../runtime/eventSchema';
-import type { LaneInfo, Overview, ProcessInfo, StateObject } from '../webview/protocol';
-import { PROTOCOL_VERSION } from '../webview/protocol';
+import type { LaneInfo, ProcessInfo, StateObject, TraceOverview } from './timelineTypes';
 import type { ProcessNode } from './queries';
 import { rows } from './timelineSql';
 import type { TraceDb } from './traceDb';
@@ -17,7 +16,7 @@ export function generation(db: TraceDb): string {
   return `${String(events)}@${String(last)}`;
 }
 
-export function overview(db: TraceDb, live: boolean): Overview {
+export function overview(db: TraceDb, live: boolean): TraceOverview {
   const processes: ProcessInfo[] = [];
   const lanes: LaneInfo[] = [];
   let fromTs = Infinity;
@@ -90,7 +89,6 @@ export function overview(db: TraceDb, live: boolean): Overview {
   // A trace of one instant still needs a width to draw.
   if (toTs - fromTs < 1e-3) toTs = fromTs + 1;
   return {
-    protocol: PROTOCOL_VERSION,
     empty,
     fromTs,
     toTs,

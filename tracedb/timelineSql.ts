@@ -5,7 +5,7 @@
  * of the trace.
  */
 import { EventType as T, eventTypeName } from '../runtime/eventSchema';
-import type { EventKind, EventMark } from '../webview/protocol';
+import type { EventKind, EventMark } from './timelineTypes';
 import type { TraceDb } from './traceDb';
 
 /** Runs one read-only statement; the TraceDB caches nothing for ad-hoc SQL, which is cheap to prepare. */

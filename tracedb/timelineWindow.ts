@@ -3,7 +3,10 @@
  * every event and its calls paired into flame-chart spans; a busy lane comes as counts per time
  * bucket (an index-only GROUP BY) plus its landmarks (lifecycle, errors, marks), which are always
  * drawn one by one. Zoomed far out, the counts come from a per-lane histogram of the whole trace
- * that is built once per trace generation, so panning a million-event overview costs no SQL scan.
+ * (timelineHistogram.ts), built the first time a window that far out is asked for and extended with
+ * only the new events while a live trace grows, so panning a million-event overview costs no scan
+ * and windows zoomed in never pay for it. This runs on the extension host's thread, beside the
+ * debug adapter: no request may scan the whole trace again and again.
  */
 import { EventType as T } from '../runtime/eventSchema';
 import type {
@@ -14,14 +17,14 @@ import type {
   MessageArrow,
   StateMark,
   WindowData,
-} from '../webview/protocol';
+} from './timelineTypes';
+import { LaneHistogram } from './timelineHistogram';
+import type { HistogramStats } from './timelineHistogram';
 import * as Q from './timelineSql';
 import type { TraceDb } from './traceDb';
 
 /** A lane with at most this many events in the window is sent in detail. */
 export const DETAIL_LIMIT = 2500;
-/** Resolution of the whole-trace histogram. */
-const BASE_BUCKETS = 8192;
 const MAX_BUCKETS = 4096;
 const MAX_ARROWS = 1500;
 const MAX_LANDMARKS = 4000;
@@ -31,15 +34,11 @@ const MAX_STATE_MARKS = 3000;
 /** Enclosing calls looked up per lane and window. */
 const MAX_ANCESTORS = 24;
 
-interface Histogram {
-  generation: string;
-  fromTs: number;
-  bucketMs: number;
-  counts: Map<string, Float64Array>;
-}
-
 export class TimelineWindows {
-  private histogram: Histogram | undefined;
+  private histogram: LaneHistogram | undefined;
+  /** The generation the histogram has counted up to. */
+  private counted = '';
+  readonly stats: HistogramStats = { builds: 0, extensions: 0, eventsAdded: 0, merges: 0 };
 
   constructor(private readonly db: TraceDb) {}
 
@@ -53,8 +52,7 @@ export class TimelineWindows {
   ): WindowData {
     const buckets = Math.max(1, Math.min(MAX_BUCKETS, Math.floor(bucketCount)));
     const bucketMs = Math.max((toTs - fromTs) / buckets, 1e-9);
-    const histogram = this.histogramFor(lanes, bounds, generation);
-    const useHistogram = histogram !== undefined && bucketMs >= 2 * histogram.bucketMs;
+    const histogram = this.histogramFor(lanes, bounds, generation, bucketMs);
     const landmarks = new Map<string, EventMark[]>();
     const [[minor]] = Q.rows(this.db, Q.countSql(Q.MINOR_LANDMARK_TYPES), [fromTs, toTs]) as number[][];
     const types =
@@ -66,8 +64,8 @@ export class TimelineWindows {
       landmarks.get(key)!.push(m);
     }
     const out: LaneWindow[] = lanes.map((lane) => {
-      const counts = useHistogram
-        ? resample(histogram, lane.key, fromTs, bucketMs, buckets)
+      const counts = histogram
+        ? histogram.resample(lane.key, fromTs, bucketMs, buckets)
         : this.laneCounts(lane, fromTs, toTs, bucketMs, buckets);
       const total = counts.reduce((a, b) => a + b, 0);
       if (total > DETAIL_LIMIT || total === 0) {
@@ -151,26 +149,36 @@ export class TimelineWindows {
     return counts;
   }
 
-  /** The whole-trace histogram, rebuilt when the trace has grown; none for small traces. */
+  /**
+   * The whole-trace histogram when a window of `bucketMs` buckets is coarse enough to draw from it
+   * (none for small traces, none zoomed in); built on first need, extended when the trace grew.
+   */
   private histogramFor(
     lanes: LaneInfo[],
     bounds: { fromTs: number; toTs: number },
     generation: string,
-  ): Histogram | undefined {
+    bucketMs: number,
+  ): LaneHistogram | undefined {
     const events = lanes.reduce((n, l) => n + l.events, 0);
     if (events <= DETAIL_LIMIT * 4) return undefined;
-    if (this.histogram?.generation === generation) return this.histogram;
-    const bucketMs = Math.max((bounds.toTs - bounds.fromTs) / BASE_BUCKETS, 1e-9);
-    const counts = new Map<string, Float64Array>();
-    for (const lane of lanes) {
-      const c = new Float64Array(BASE_BUCKETS);
-      const params = [bounds.fromTs, bucketMs, lane.pid, lane.tid, bounds.fromTs, bounds.toTs];
-      for (const [b, n] of Q.rows(this.db, Q.LANE_BUCKETS_SQL, params)) {
-        c[Math.min(BASE_BUCKETS - 1, Math.max(0, b as number))] += n as number;
+    // A trace that now starts earlier (a process with an earlier clock joined) is counted again.
+    if (this.histogram && this.histogram.fromTs !== bounds.fromTs) this.histogram = undefined;
+    const width = this.histogram?.bucketMs ?? LaneHistogram.baseBucketMs(bounds);
+    if (bucketMs < 2 * width) return undefined;
+    if (!this.histogram) {
+      this.histogram = LaneHistogram.build(this.db, lanes, bounds);
+      this.stats.builds++;
+    } else if (this.counted !== generation) {
+      this.stats.eventsAdded += this.histogram.extend(this.db);
+      this.stats.extensions++;
+      this.stats.merges = this.histogram.merges;
+      // Merged buckets may now be too coarse for this window.
+      if (bucketMs < 2 * this.histogram.bucketMs) {
+        this.counted = generation;
+        return undefined;
       }
-      counts.set(lane.key, c);
     }
-    this.histogram = { generation, fromTs: bounds.fromTs, bucketMs, counts };
+    this.counted = generation;
     return this.histogram;
   }
 
@@ -205,21 +213,6 @@ export class TimelineWindows {
       paths: r[7] as number,
     }));
   }
-}
-
-/** Counts of the histogram summed into `buckets` buckets of `bucketMs` from `fromTs`. */
-function resample(h: Histogram, key: string, fromTs: number, bucketMs: number, buckets: number): number[] {
-  const out = new Array<number>(buckets).fill(0);
-  const source = h.counts.get(key);
-  if (!source) return out;
-  const first = Math.max(0, Math.floor((fromTs - h.fromTs) / h.bucketMs));
-  const last = Math.min(source.length - 1, Math.floor((fromTs + bucketMs * buckets - h.fromTs) / h.bucketMs));
-  for (let i = first; i <= last; i++) {
-    if (source[i] === 0) continue;
-    const b = Math.floor((h.fromTs + (i + 0.5) * h.bucketMs - fromTs) / bucketMs);
-    if (b >= 0 && b < buckets) out[b] += source[i];
-  }
-  return out;
 }
 
 type RawMark = ReturnType<typeof Q.toMark>;

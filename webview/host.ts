@@ -19,15 +19,24 @@ import { metrics } from '../tracedb/timelineMetrics';
 import { generation, overview } from '../tracedb/timelineOverview';
 import { TimelineWindows } from '../tracedb/timelineWindow';
 import type { HostMessage, Overview, PageMessage, TimelineQuery, TimelineResult } from './protocol';
+import { PROTOCOL_VERSION } from './protocol';
 
 /** File names of the page bundle under dist/webview/. */
 export const TIMELINE_SCRIPT = 'timeline.js';
 export const TIMELINE_STYLE = 'timeline.css';
+/** Codicons (from @vscode/codicons), beside the page's style: the style sheet and the font it loads. */
+export const CODICON_STYLE = 'codicon.css';
+export const CODICON_FONT = 'codicon.ttf';
 export const TIMELINE_DIST_DIR = 'dist/webview';
 
 export interface TimelineHtmlOptions {
   scriptUri: string;
   styleUri: string;
+  /**
+   * The codicon style sheet; by default the styleUri with TIMELINE_STYLE replaced by CODICON_STYLE
+   * (both live in dist/webview, so any host that serves one serves the other beside it).
+   */
+  codiconUri?: string;
   /** Origin(s) allowed for the style sheet: webview.cspSource in VS Code, the server's origin in a browser. */
   cspSource: string;
   /** A fresh random value per page load: only the script carrying it runs. */
@@ -37,8 +46,12 @@ export interface TimelineHtmlOptions {
   connectSrc?: string;
 }
 
-/** The page's HTML with a strict Content-Security-Policy: nothing loads but the nonce'd script and our style. */
+/**
+ * The page's HTML with a strict Content-Security-Policy: nothing loads but the nonce'd script, our
+ * style sheets and the codicon font, all from `cspSource`; no inline style or script.
+ */
 export function timelineHtml(o: TimelineHtmlOptions): string {
+  const codiconUri = o.codiconUri ?? siblingUri(o.styleUri, TIMELINE_STYLE, CODICON_STYLE);
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${o.nonce}'`,
@@ -53,6 +66,7 @@ export function timelineHtml(o: TimelineHtmlOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${escapeHtml(codiconUri)}">
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
 <title>${escapeHtml(o.title)}</title>
 </head>
@@ -166,7 +180,10 @@ export class TimelineDataSource {
     const db = this.db as TraceDb;
     const now = generation(db);
     if (this.cached?.generation !== now)
-      this.cached = { generation: now, overview: overview(db, !!this.options.live) };
+      this.cached = {
+        generation: now,
+        overview: { protocol: PROTOCOL_VERSION, ...overview(db, !!this.options.live) },
+      };
     return this.cached.overview;
   }
 }
@@ -177,6 +194,13 @@ function num(v: unknown): number {
   if (!Number.isFinite(n))
     throw new TraceError('bad-query', `The timeline sent ${String(v)} where a number belongs.`);
   return n;
+}
+
+/** `uri` with its last path segment `from` replaced by `to`, its query kept. */
+function siblingUri(uri: string, from: string, to: string): string {
+  const at = uri.lastIndexOf(`/${from}`);
+  if (at < 0) throw new Error(`The timeline's style URI ${uri} does not end in ${from}.`);
+  return `${uri.slice(0, at)}/${to}${uri.slice(at + from.length + 1)}`;
 }
 
 export function escapeHtml(s: string): string {

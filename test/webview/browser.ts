@@ -76,7 +76,8 @@ export async function until<T>(page: Page, fn: () => T, what: string, timeoutMs 
   while (Date.now() < deadline) {
     last = await page.evaluate(fn);
     if (last) return last;
-    await page.waitForTimeout(50);
+    // The interval between polls of a condition, not a wait for something to happen.
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`Timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
@@ -102,11 +103,38 @@ export async function openPage(
   return page;
 }
 
-/** Waits until no window request is in flight and a frame has been drawn since. */
+/**
+ * Waits until what the last action asked for is on screen: a frame drawn after this call (it asks
+ * for one, so there is always one to wait for), no window request in flight, and the last window
+ * received drawn. An action that needs data starts its request synchronously (pending > 0 by the
+ * time evaluate() or a key press returns), so a quiet page here is a finished one.
+ */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForTimeout(60);
-  await until(page, () => window.__cinescopeTimeline!.inspect().pending === 0, 'the window data');
-  await page.waitForTimeout(60);
+  const before = await page.evaluate(() => {
+    const api = window.__cinescopeTimeline!;
+    const frames = api.inspect().frames;
+    api.redraw();
+    return frames;
+  });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const s = await page.evaluate(() => window.__cinescopeTimeline!.inspect());
+    if (s.frames > before && s.quiet) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for the window data drawn (frames ${s.frames}, pending ${s.pending})`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Polls a condition in this (the test's) process until it holds, e.g. a line on a child's stdout. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

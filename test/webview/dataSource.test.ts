@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { EventType as T } from '../../runtime/eventSchema';
 import { TraceDb } from '../../tracedb/traceDb';
 import type { TraceEvent } from '../../tracedb/traceEvent';
-import { DETAIL_LIMIT } from '../../tracedb/timelineWindow';
-import { TimelineDataSource, timelineHtml } from '../../webview/host';
+import { generation, overview } from '../../tracedb/timelineOverview';
+import { DETAIL_LIMIT, TimelineWindows } from '../../tracedb/timelineWindow';
+import { CODICON_STYLE, TimelineDataSource, timelineHtml } from '../../webview/host';
 import type { HostMessage, ResultOf, TimelineQuery } from '../../webview/protocol';
 
 const T0 = 1_700_000_000_000;
@@ -234,6 +235,45 @@ describe('TimelineDataSource', () => {
     db.close();
   });
 
+  it('builds the whole-trace histogram only zoomed out, and extends it with only the new events', async () => {
+    const db = await traceWithCalls(3000);
+    const windows = new TimelineWindows(db);
+    const ask = (fromTs: number, toTs: number) => {
+      const o = overview(db, true);
+      const w = windows.window(o.lanes, o, generation(db), fromTs, toTs, 500);
+      return { o, counts: w.lanes[0].counts, total: w.lanes[0].total, mode: w.lanes[0].mode };
+    };
+    // Zoomed in, as a live trace is panned or told it changed: no whole-trace scan, however often.
+    for (let i = 0; i < 5; i++) {
+      db.ingest(calls(0, T0 + 400 + i, 1, 50_000 + i * 10));
+      expect(ask(T0 + 10, T0 + 11).mode).toBe('detail');
+    }
+    expect(windows.stats).toEqual({ builds: 0, extensions: 0, eventsAdded: 0, merges: 0 });
+
+    // Zoomed out: built once; counts are exact.
+    const first = ask(T0, T0 + 500);
+    expect(windows.stats.builds).toBe(1);
+    expect(first.mode).toBe('buckets');
+    expect(first.total).toBe(first.o.events);
+
+    // The trace grows to twice its span: only the new events are counted, and buckets merge to fit.
+    const more = calls(0, T0 + 600, 3000, 100_000);
+    db.ingest(more);
+    const grown = ask(T0, T0 + 1000);
+    expect(windows.stats).toMatchObject({ builds: 1, extensions: 1, eventsAdded: more.length });
+    expect(windows.stats.merges).toBeGreaterThan(0);
+    expect(grown.total).toBe(grown.o.events);
+    expect(grown.o.events).toBe(first.o.events + more.length);
+    // Each event in its place: the new ones after the gap, the old ones before it.
+    expect(ask(T0 + 599, T0 + 1000).total).toBe(more.length);
+    expect(ask(T0, T0 + 500).total).toBe(first.o.events);
+
+    // Nothing new: nothing counted again.
+    ask(T0, T0 + 1000);
+    expect(windows.stats).toMatchObject({ builds: 1, extensions: 1 });
+    db.close();
+  });
+
   it('answers with the error sentence, as a value, for bad requests and unreadable files', async () => {
     const db = await traceWithCalls(1);
     const source = new TimelineDataSource(db);
@@ -261,13 +301,15 @@ describe('TimelineDataSource', () => {
   });
 
   it('writes a page with a strict CSP and the nonce on its only script', () => {
-    const html = timelineHtml({
+    const options = {
       scriptUri: 'vscode-resource:/t.js',
       styleUri: 'vscode-resource:/t.css',
+      codiconUri: 'vscode-resource:/c.css',
       cspSource: 'vscode-webview:',
       nonce: 'abc123',
       title: 'A <b> title',
-    });
+    };
+    const html = timelineHtml(options);
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/
       .exec(html)![1]
       .replaceAll('&#39;', "'");
@@ -275,6 +317,15 @@ describe('TimelineDataSource', () => {
       "default-src 'none'; script-src 'nonce-abc123'; style-src vscode-webview:; img-src vscode-webview: data:; font-src vscode-webview:",
     );
     expect(html).toContain('<script nonce="abc123" src="vscode-resource:/t.js"></script>');
+    expect(html).toContain('<link rel="stylesheet" href="vscode-resource:/c.css">');
+    // Codicons beside the style, under the same CSP source (the font loads by font-src).
+    expect(
+      timelineHtml({
+        ...options,
+        codiconUri: undefined,
+        styleUri: 'https://x.test/dist/webview/timeline.css?token=t',
+      }),
+    ).toContain(`<link rel="stylesheet" href="https://x.test/dist/webview/${CODICON_STYLE}?token=t">`);
     expect(html).toContain('<title>A &#60;b&#62; title</title>');
     expect(html).not.toContain('connect-src');
   });

@@ -13,7 +13,7 @@ import { TraceDb } from '../../tracedb/traceDb';
 import { startViewServer } from '../../cli/view';
 import { TimelineDataSource } from '../../webview/host';
 import { cli, tempDir } from '../helpers';
-import { launch, openPage, recordExample, settled, shot, startView, until } from './browser';
+import { eventually, launch, openPage, recordExample, settled, shot, startView, until } from './browser';
 import type { Viewer } from './browser';
 
 let browser: Browser;
@@ -90,6 +90,48 @@ describe('worker-pipeline trace', () => {
     await shot(page, 'pipeline-error-selected');
   });
 
+  it('draws codicons in the toolbar and the detail headings, from the font the CSP allows', async () => {
+    const { page } = await view(pipeline);
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused/i.test(m.text())) refused.push(m.text());
+    });
+    const glyphs = await page.evaluate(async () => {
+      await document.fonts.ready;
+      const buttons = Array.from(document.querySelectorAll('.toolbar button .codicon'));
+      const faces: FontFace[] = [];
+      document.fonts.forEach((f) => faces.push(f));
+      return {
+        loaded: faces.some((f) => f.family.replace(/"/g, '') === 'codicon' && f.status === 'loaded'),
+        buttons: buttons.map((b) => ({
+          label: b.parentElement!.getAttribute('aria-label'),
+          glyph: getComputedStyle(b, '::before').content,
+          font: getComputedStyle(b).fontFamily,
+          width: b.getBoundingClientRect().width,
+        })),
+      };
+    });
+    expect(glyphs.loaded).toBe(true);
+    expect(glyphs.buttons.map((b) => b.label)).toEqual([
+      'Zoom out (-)',
+      'Zoom in (+)',
+      'Show the whole trace (0)',
+    ]);
+    for (const b of glyphs.buttons) {
+      expect(b.font).toContain('codicon');
+      // A private-use code point: the glyph, not a fallback letter.
+      expect(b.glyph.codePointAt(1)).toBeGreaterThanOrEqual(0xe000);
+      expect(b.width).toBeGreaterThan(8);
+    }
+    // The error's heading leads with the error glyph; the text the user reads is unchanged.
+    const error = (await inspect(page)).drawn.find((d) => d.typeName === 'uncaughtException')!;
+    await clickDrawn(page, error);
+    await until(page, () => document.querySelector('[data-test=stack]'), 'the error details');
+    expect(await page.locator('section h3:has(.codicon-error)').textContent()).toBe('Error');
+    expect(refused).toEqual([]);
+    await shot(page, 'pipeline-codicons');
+  });
+
   it('zooms into calls, shows arguments and return values, and the source path', async () => {
     const { page, viewer } = await view(pipeline);
     const before = await inspect(page);
@@ -120,7 +162,7 @@ describe('worker-pipeline trace', () => {
     await page.click('[data-test=open-source]');
     const [file, line] = where.split(':');
     const reported = `cinescope: source ${file}:${line}`;
-    for (let i = 0; i < 100 && !viewer.stdout().includes(reported); i++) await page.waitForTimeout(50);
+    await eventually(() => viewer.stdout().includes(reported), 'the view server to report openSource');
     expect(viewer.stdout()).toContain(reported);
   });
 
@@ -128,8 +170,11 @@ describe('worker-pipeline trace', () => {
     const { page } = await view(pipeline);
     await page.click('#filter');
     await page.keyboard.type('enqueue');
-    await page.waitForTimeout(100);
+    // The filter is applied when the page says so and a frame has drawn it.
+    await until(page, () => window.__cinescopeTimeline!.inspect().filter === 'enqueue', 'the filter');
+    await settled(page);
     const s = await inspect(page);
+    expect(s.matches).toBe(s.drawn.filter((d) => d.matches).length);
     const matching = s.drawn.filter((d) => d.matches);
     expect(matching.length).toBeGreaterThan(0);
     expect(matching.every((d) => d.label.toLowerCase().includes('enqueue'))).toBe(true);

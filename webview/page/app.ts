@@ -3,20 +3,21 @@
  * screen (a margin on each side, so panning draws from data already here), draws them on a canvas,
  * and keeps the selection, filter, cursor and view in the host's page state.
  */
-import type { EventDetail, MetricName, Overview } from '../protocol';
+import type { MetricName, Overview } from '../protocol';
 import { PROTOCOL_VERSION } from '../protocol';
 import type { Client } from './client';
 import { HostError } from './client';
-import { el } from './details';
 import { DetailsPanel } from './detailsPanel';
-import { formatMs, formatOffset } from './format';
+import { inspection } from './inspection';
+import type { Inspection } from './inspection';
 import * as L from './layout';
-import { draw, matchesFilter } from './render';
+import { draw } from './render';
 import type { Drawn, Selected } from './render';
-import { bindInput } from './input';
-import { firstDrawn, hitTest, nearestInLane } from './navigation';
-import { buildShell } from './shell';
+import { wireInput } from './appInput';
+import { hitTest } from './navigation';
+import { buildShell, messageNode } from './shell';
 import type { PaneSizes, Splitter } from './splitter';
+import { statusLine } from './statusLine';
 import { readTheme } from './theme';
 import { TimeView } from './timeView';
 import { WindowFetcher } from './windowFetcher';
@@ -30,24 +31,6 @@ interface SavedState {
   cursorTs: number | null;
   /** The details pane's size, when the user changed it (older saved states have none). */
   pane?: PaneSizes;
-}
-
-/** What the tests and the benchmark read: what is on screen, without hit-testing pixels. */
-export interface Inspection {
-  state: string;
-  message: string;
-  view: { fromTs: number; toTs: number };
-  lanes: Array<{ key: string; label: string; mode: string; total: number }>;
-  drawn: Drawn[];
-  selected: Selected | null;
-  detailText: string;
-  frames: number;
-  lastFrameMs: number;
-  firstFrameAt: number | null;
-  windowsLoaded: number;
-  /** Round trips of the last window requests (window + metrics), milliseconds. */
-  windowMs: number[];
-  pending: number;
 }
 
 export class App {
@@ -67,6 +50,8 @@ export class App {
   private contentHeight = 0;
   private frameRequested = false;
   private frames = 0;
+  /** The frame count when the last window arrived: a later frame has drawn it. */
+  private framesAtLoad = 0;
   private lastFrameMs = 0;
   private firstFrameAt: number | null = null;
   private theme = readTheme();
@@ -99,6 +84,7 @@ export class App {
     this.data = new WindowFetcher(
       client,
       (window) => {
+        this.framesAtLoad = this.frames;
         for (const lane of window.lanes) {
           const depth = lane.spans.reduce((d, sp) => Math.max(d, sp.depth + 1), 0);
           if (depth > (this.flameRows.get(lane.key) ?? 0)) this.flameRows.set(lane.key, depth);
@@ -123,7 +109,35 @@ export class App {
       },
     });
     root.replaceChildren(...this.nodes);
-    this.bindInput();
+    wireInput(this.canvas, this.filterBox, {
+      client,
+      panel: this.panel,
+      view: this.view,
+      drawn: () => this.drawn,
+      selected: () => this.selected,
+      laneKeys: () => (this.overview?.lanes ?? []).map((l) => l.key),
+      cursorTs: () => this.cursorTs,
+      setCursor: (ts) => (this.cursorTs = ts),
+      select: (d) => this.select(d),
+      selectEvent: (id) => this.selectEvent(id),
+      originTs: () => this.overview?.fromTs ?? 0,
+      plotWidth: () => this.plotWidth(),
+      labelW: () => this.labelW(),
+      tsAt: (x) => this.tsAt(x),
+      hit: (x, y) => this.hit(x, y),
+      scrub: (ts) => this.scrub(ts),
+      setView: (a, b) => this.setView(a, b),
+      zoom: (factor, at) => this.zoom(factor, at),
+      fit: () => this.fit(),
+      scrollBy: (dy) => this.update(() => (this.scrollY += dy)),
+      hover: (x) => this.update(() => (this.hoverX = x)),
+      clearSelection: () =>
+        this.update(() => {
+          this.selected = null;
+          this.panel.clear();
+        }),
+      filterChanged: (text) => this.update(() => (this.filter = text)),
+    });
     new ResizeObserver(() => this.requestFrame()).observe(this.canvas);
     // VS Code switches the body's theme class (and the --vscode-* variables) when the theme changes.
     new MutationObserver(() => {
@@ -158,7 +172,7 @@ export class App {
       document.body.dataset.state = 'ready';
       this.relayout();
       await this.ensureData();
-      if (this.selected?.kind === 'event') void this.showEvent(this.selected.id);
+      if (this.selected?.kind === 'event') void this.panel.showEvent(this.selected.id);
     } catch (e) {
       this.fail(e instanceof HostError ? e.message : `The timeline failed: ${(e as Error).message}`);
     }
@@ -170,14 +184,7 @@ export class App {
 
   private showMessage(state: 'error' | 'empty', message: string): void {
     document.body.dataset.state = state;
-    this.root.replaceChildren(
-      el(
-        'div',
-        { class: `message ${state}`, role: 'alert', 'data-test': 'message' },
-        el('h2', {}, state === 'empty' ? 'Nothing recorded' : 'This trace cannot be shown'),
-        el('p', {}, message),
-      ),
-    );
+    this.root.replaceChildren(messageNode(state, message));
   }
 
   // ---- Data -----------------------------------------------------------------------------------
@@ -300,18 +307,15 @@ export class App {
 
   private updateStatus(): void {
     if (!this.overview) return;
-    const o = this.overview;
-    const parts = [
-      `${formatOffset(this.view.fromTs, o.fromTs)} … ${formatOffset(this.view.toTs, o.fromTs)} (${formatMs(this.view.span)})`,
-    ];
-    if (this.cursorTs !== null) parts.push(`cursor ${formatOffset(this.cursorTs, o.fromTs)}`);
-    if (this.filter)
-      parts.push(`${this.drawn.filter((d) => d.matches).length} of ${this.drawn.length} drawn match`);
-    if (o.errors) parts.push(`${o.errors} error${o.errors === 1 ? '' : 's'}`);
-    if (o.dropped) parts.push(`${o.dropped} events dropped`);
-    if (this.data.window?.messagesOmitted)
-      parts.push(`${this.data.window.messagesOmitted} message arrows not drawn: zoom in`);
-    this.status.textContent = parts.join(' · ');
+    const { overview, view, cursorTs, filter, drawn } = this;
+    this.status.textContent = statusLine({
+      overview,
+      view,
+      cursorTs,
+      filter,
+      drawn,
+      window: this.data.window,
+    });
   }
 
   private save(): void {
@@ -355,27 +359,19 @@ export class App {
     if (!target) return;
     if (target.kind === 'state' && target.state) {
       this.selected = { kind: 'state', ...target.state };
-      void this.showState(target.state);
+      void this.panel.showState({ kind: 'state', ...target.state });
     } else {
       this.selected = { kind: 'event', id: target.id };
-      void this.showEvent(target.id);
+      void this.panel.showEvent(target.id);
     }
     this.requestFrame();
   }
 
   async selectEvent(id: number, reveal = true): Promise<void> {
     this.selected = { kind: 'event', id };
-    const detail = await this.showEvent(id);
+    const detail = await this.panel.showEvent(id);
     if (detail && reveal) this.view.reveal(detail.mark.ts);
     this.requestFrame();
-  }
-
-  private showEvent(id: number): Promise<EventDetail | undefined> {
-    return this.panel.showEvent(id);
-  }
-
-  private showState(s: { pid: number; tid: number; objectId: number; callEid: number }): Promise<void> {
-    return this.panel.showState({ kind: 'state', ...s });
   }
 
   private scrub(ts: number): void {
@@ -384,111 +380,33 @@ export class App {
     this.requestFrame();
   }
 
-  private async moveSelection(direction: 'next' | 'prev'): Promise<void> {
-    if (this.selected?.kind !== 'event') return this.select(firstDrawn(this.drawn));
-    const { event } = await this.client.request({ type: 'neighbor', eventId: this.selected.id, direction });
-    if (event) await this.selectEvent(event.id);
-  }
-
-  /** Up and down: the nearest drawn event or call in the lane above or below. */
-  private moveLane(step: 1 | -1): void {
-    const selected = this.selected;
-    const current = this.drawn.find(
-      (d) => selected?.kind === 'event' && d.id === selected.id && d.kind !== 'arrow',
-    );
-    if (!current) return void this.moveSelection('next');
-    this.select(
-      nearestInLane(
-        this.drawn,
-        this.overview!.lanes.map((l) => l.key),
-        current,
-        step,
-      ),
-    );
-  }
-
-  private async search(text: string): Promise<void> {
-    if (!text.trim()) return this.panel.clearResults();
-    const { hits, more } = await this.client.request({ type: 'search', text, limit: 200 });
-    this.panel.showResults(text, hits, more);
-    const next = hits.find((h) => h.ts > (this.cursorTs ?? -Infinity)) ?? hits[0];
-    if (next) {
-      this.cursorTs = next.ts;
-      await this.selectEvent(next.id);
-    }
-  }
-
-  // ---- Input ----------------------------------------------------------------------------------
-
-  private bindInput(): void {
-    bindInput(this.canvas, this.filterBox, {
-      view: () => ({ fromTs: this.view.fromTs, toTs: this.view.toTs }),
-      plotWidth: () => this.plotWidth(),
-      labelW: () => this.labelW(),
-      tsAt: (x) => this.tsAt(x),
-      hit: (x, y) => this.hit(x, y),
-      describe: (d) =>
-        `${d.typeName}${d.label ? `: ${d.label}` : ''}\n${formatOffset(d.ts, this.overview?.fromTs ?? 0)}`,
-      select: (d) => this.select(d),
-      scrub: (ts) => this.scrub(ts),
-      setView: (a, b) => this.setView(a, b),
-      zoom: (factor, at) => this.zoom(factor, at),
-      pan: (fraction) => this.view.pan(fraction),
-      scroll: (dy) => {
-        this.scrollY += dy;
-        this.requestFrame();
+  inspect(): Inspection {
+    return inspection({
+      overview: this.overview,
+      window: this.data.window,
+      view: this.view,
+      drawn: this.drawn,
+      selected: this.selected,
+      filter: this.filter,
+      detailText: this.panel.text,
+      frames: {
+        count: this.frames,
+        lastMs: this.lastFrameMs,
+        firstAt: this.firstFrameAt,
+        requested: this.frameRequested,
+        atLoad: this.framesAtLoad,
       },
-      hover: (x) => {
-        this.hoverX = x;
-        this.requestFrame();
-      },
-      fit: () => this.fit(),
-      moveSelection: (direction) => this.moveSelection(direction),
-      moveLane: (step) => this.moveLane(step),
-      clearSelection: () => {
-        this.selected = null;
-        this.panel.clear();
-        this.requestFrame();
-      },
-      openSelectionSource: () => this.panel.openSource(),
-      filterChanged: (text) => {
-        this.filter = text;
-        this.requestFrame();
-      },
-      search: (text) => this.search(text),
+      data: this.data,
     });
   }
 
-  inspect(): Inspection {
-    return {
-      state: document.body.dataset.state ?? '',
-      message: document.querySelector('[data-test=message]')?.textContent ?? '',
-      view: { fromTs: this.view.fromTs, toTs: this.view.toTs },
-      lanes: (this.overview?.lanes ?? []).map((l) => {
-        const w = this.data.window?.lanes.find((x) => x.key === l.key);
-        return { key: l.key, label: l.label, mode: w?.mode ?? 'none', total: w?.total ?? 0 };
-      }),
-      drawn: this.drawn,
-      selected: this.selected,
-      detailText: this.panel.text,
-      frames: this.frames,
-      lastFrameMs: this.lastFrameMs,
-      firstFrameAt: this.firstFrameAt,
-      windowsLoaded: this.data.loaded,
-      windowMs: [...this.data.roundTrips],
-      pending: this.data.pending,
-    };
-  }
-
-  /** For tests: the filter as if typed. */
-  setFilter(text: string): void {
-    this.filterBox.value = text;
-    this.filter = text.trim();
+  redraw(): void {
     this.requestFrame();
   }
 
-  /** For tests and the benchmark: how many drawn items match a text. */
-  countMatches(text: string): number {
-    return this.drawn.filter((d) => matchesFilter(text, d.label, d.typeName)).length;
+  /** A change of what is drawn, then a frame. */
+  private update(change: () => unknown): void {
+    change();
+    this.requestFrame();
   }
 }

@@ -4,6 +4,8 @@
  */
 import type { EventDetail, StateChangeRow, StateTimeline } from '../protocol';
 import { formatMs, formatOffset, formatValue, prettyValue } from './format';
+import { icon } from './icons';
+import type { IconName } from './icons';
 import { replayState } from './stateReplay';
 
 export interface DetailActions {
@@ -37,8 +39,8 @@ function breakablePath(path: string): Child[] {
   return path.split(/(?=[.[])/).flatMap((part, i) => (i === 0 ? [part] : [el('wbr'), part]));
 }
 
-function section(title: string, ...children: Child[]): HTMLElement {
-  return el('section', {}, el('h3', {}, title), ...children);
+function section(glyph: IconName, title: string, ...children: Child[]): HTMLElement {
+  return el('section', {}, el('h3', {}, icon(glyph), title), ...children);
 }
 
 function table(rows: Array<[string, Child]>): HTMLElement {
@@ -102,11 +104,12 @@ export function renderEvent(d: EventDetail, origin: number, actions: DetailActio
       rows.push(['threw', el('code', { class: 'error' }, formatValue(c.threw, 400))]);
     if (c.outcome === 'open') rows.push(['outcome', 'no return recorded']);
     if (c.endTs !== null) rows.push(['duration', formatMs(c.endTs - m.ts)]);
-    parts.push(section('Call', table(rows)));
+    parts.push(section('symbol-method', 'Call', table(rows)));
   }
   if (d.error) {
     parts.push(
       section(
+        'error',
         'Error',
         el(
           'p',
@@ -122,6 +125,7 @@ export function renderEvent(d: EventDetail, origin: number, actions: DetailActio
     const latency = Math.abs(peer.ts - m.ts);
     parts.push(
       section(
+        m.typeName === 'messageSend' ? 'arrow-right' : 'arrow-left',
         m.typeName === 'messageSend' ? 'Received by' : 'Sent by',
         el(
           'p',
@@ -137,11 +141,12 @@ export function renderEvent(d: EventDetail, origin: number, actions: DetailActio
     );
   }
   for (const s of d.stateChanges) {
-    parts.push(section(`Changed ${s.className ?? 'object'} #${s.objectId}`, diffTable(s.changes)));
+    parts.push(section('diff', `Changed ${s.className ?? 'object'} #${s.objectId}`, diffTable(s.changes)));
   }
   if (d.values) {
     parts.push(
       section(
+        'symbol-variable',
         'Values',
         el(
           'table',
@@ -154,7 +159,7 @@ export function renderEvent(d: EventDetail, origin: number, actions: DetailActio
     );
   }
   if (!d.call && !d.values && d.payload !== null)
-    parts.push(section('Payload', el('pre', { 'data-test': 'payload' }, prettyValue(d.payload))));
+    parts.push(section('json', 'Payload', el('pre', { 'data-test': 'payload' }, prettyValue(d.payload))));
   return el('div', { class: 'detail', 'data-test': 'event-detail' }, ...parts);
 }
 
@@ -188,11 +193,12 @@ export function renderStateTimeline(
   return el(
     'div',
     { class: 'detail', 'data-test': 'state-timeline' },
-    el('h2', {}, `${name} — state timeline`),
+    el('h2', {}, icon('history'), `${name} — state timeline`),
     nav,
     caused,
-    section('Changes', diffTable(step.changes)),
+    section('diff', 'Changes', diffTable(step.changes)),
     section(
+      'symbol-variable',
       'State after this step',
       el(
         'table',
@@ -203,6 +209,7 @@ export function renderStateTimeline(
       ),
     ),
     section(
+      'history',
       'History',
       el(
         'ol',

@@ -1,6 +1,8 @@
 /** The page's elements: a toolbar (filter, zoom buttons, status), the canvas, the handle, the side panel. */
 import { el } from './details';
 import { HINT } from './detailsPanel';
+import { icon } from './icons';
+import type { IconName } from './icons';
 import { Splitter } from './splitter';
 
 export interface Shell {
@@ -21,8 +23,8 @@ export function buildShell(actions: { zoom(factor: number): void; fit(): void })
     placeholder: 'Filter / search  ( / )',
     'aria-label': 'Filter events',
   }) as HTMLInputElement;
-  const button = (text: string, title: string, onClick: () => void) => {
-    const b = el('button', { type: 'button', title, 'aria-label': title }, text);
+  const button = (glyph: IconName, title: string, onClick: () => void) => {
+    const b = el('button', { type: 'button', class: 'icon', title, 'aria-label': title }, icon(glyph));
     b.addEventListener('click', onClick);
     return b;
   };
@@ -43,12 +45,22 @@ export function buildShell(actions: { zoom(factor: number): void; fit(): void })
       'header',
       { class: 'toolbar' },
       filterBox,
-      button('−', 'Zoom out (-)', () => actions.zoom(2)),
-      button('+', 'Zoom in (+)', () => actions.zoom(0.5)),
-      button('Fit', 'Show the whole trace (0)', () => actions.fit()),
+      button('zoom-out', 'Zoom out (-)', () => actions.zoom(2)),
+      button('zoom-in', 'Zoom in (+)', () => actions.zoom(0.5)),
+      button('screen-full', 'Show the whole trace (0)', () => actions.fit()),
       status,
     ),
     body,
   ];
   return { nodes, filterBox, status, canvas, details, results, splitter };
+}
+
+/** What the page shows instead of the timeline: why the trace cannot be shown, or that it is empty. */
+export function messageNode(state: 'error' | 'empty', message: string): HTMLElement {
+  return el(
+    'div',
+    { class: `message ${state}`, role: 'alert', 'data-test': 'message' },
+    el('h2', {}, state === 'empty' ? 'Nothing recorded' : 'This trace cannot be shown'),
+    el('p', {}, message),
+  );
 }

@@ -1,9 +1,11 @@
 /**
  * A real VS Code (code-server's bundled VS Code 1.100) on loopback with a throw-away profile, in its
  * own process group so that stopping it takes its extension hosts, debug adapters and debuggees
- * with it.
+ * with it. It asks for a random per-session password: loopback alone would hand every local user a
+ * VS Code with a terminal for as long as the run lasts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -37,13 +39,17 @@ export function makeProfile(root: string): Profile {
 
 /** Environment that keeps code-server off the user's config and off the network. */
 function environment(profile: Profile): NodeJS.ProcessEnv {
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     XDG_CONFIG_HOME: join(profile.root, 'config'),
     XDG_DATA_HOME: join(profile.root, 'data'),
     // An empty gallery: without it VS Code tries to reach the marketplace.
     EXTENSIONS_GALLERY: '{}',
   };
+  // Only start() sets the session's password; one from the caller's environment must not leak in.
+  delete env.PASSWORD;
+  delete env.HASHED_PASSWORD;
+  return env;
 }
 
 function profileArgs(profile: Profile): string[] {
@@ -81,6 +87,8 @@ export class CodeServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    /** The login page's password for this session only (code-server reads it from $PASSWORD). */
+    readonly password: string,
   ) {
     child.once('exit', () => (this.exited = true));
   }
@@ -88,13 +96,14 @@ export class CodeServer {
   /** Starts code-server and waits for `/healthz`; its output goes to `logFile`. */
   static async start(entry: string, profile: Profile, logFile: string): Promise<CodeServer> {
     const port = await freePort();
+    const password = randomBytes(24).toString('base64url');
     const log = createWriteStream(logFile);
     const child = spawn(
       process.execPath,
       [
         entry,
         '--auth',
-        'none',
+        'password',
         '--bind-addr',
         `127.0.0.1:${port}`,
         '--disable-telemetry',
@@ -104,11 +113,16 @@ export class CodeServer {
         ...profileArgs(profile),
       ],
       // detached: setsid(), so the whole tree can be signalled as one group.
-      { env: environment(profile), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+      // The password goes in the environment, not argv, where `ps` would show it to other users.
+      {
+        env: { ...environment(profile), PASSWORD: password },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    const server = new CodeServer(child, port);
+    const server = new CodeServer(child, port, password);
     // A harness that dies any other way still takes the group with it.
     process.once('exit', () => server.killGroup('SIGKILL'));
     try {

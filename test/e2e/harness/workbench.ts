@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import type { Browser, BrowserType, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserType, FrameLocator, Locator, Page } from 'playwright-core';
 import type { DriverReply, DriverRequest, Region, TimelineView } from '../suite/driverProtocol';
 
 /** Chromium flags that work in these containers (no GPU, no sandbox, no network chatter). */
@@ -64,6 +64,32 @@ export class Workbench {
       appendFileSync(consoleLog, `[pageerror] ${error.stack ?? error.message}\n`),
     );
     return new Workbench(browser, page, outDir);
+  }
+
+  /**
+   * Signs in on code-server's login page, as a user would, so that the session cookie lets the
+   * workbench (and its webviews) load. Throws with the page's own message when it refuses.
+   */
+  async login(serverUrl: string, password: string): Promise<void> {
+    await this.page.goto(`${serverUrl}/login`);
+    await this.page.locator('input[name="password"]').fill(password);
+    await Promise.all([
+      this.page
+        .waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 })
+        .catch(() => undefined),
+      this.page.locator('input[type="submit"]').click(),
+    ]);
+    const cookies = await this.page.context().cookies(serverUrl);
+    if (!cookies.some((c) => c.name === 'code-server-session')) {
+      const said = await this.page
+        .locator('.error')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '');
+      await this.screenshot('login failed').catch(() => undefined);
+      throw new Error(
+        `code-server's login page did not accept the session password${said ? `: ${said}` : ''}`,
+      );
+    }
   }
 
   /** Takes a screenshot named for the step; returns its path. */
@@ -215,10 +241,64 @@ export class Workbench {
         await item.first().waitFor({ timeout: 10_000 });
         await this.screenshot(`${request.step} (menu)`);
         await item.first().click();
-        // Let decorations settle before the picture.
-        await this.page.waitForTimeout(500);
+        if (request.gutterIcon && !(await this.waitForGutterIcon(editor, request.line, request.gutterIcon))) {
+          return {
+            type: 'error',
+            message:
+              `after "${request.item}", line ${request.line}'s gutter shows no ${request.gutterIcon}*.svg icon ` +
+              '(the decoration did not render)',
+            screenshot: await this.screenshot(`${request.step} (no gutter icon)`),
+          };
+        }
         return { type: 'seen', screenshot: await this.screenshot(request.step) };
       }
+    }
+  }
+
+  /**
+   * Waits (up to 10 s) until line `line` of `editor` shows a gutter icon drawn from an image whose
+   * file name starts with `icon`, and that image has loaded. VS Code gives a decoration type a
+   * generated class (`ced-…`) whose CSS rule holds `gutterIconPath` as a background image; that
+   * image is what ties the element to the extension's decoration, and its vertical middle lying on
+   * the line's number ties it to the line. Loading the image too (as the page would) proves the
+   * icon is served, and lets the screenshot taken next show it.
+   */
+  private async waitForGutterIcon(editor: Locator, line: number, icon: string): Promise<boolean> {
+    const end = Date.now() + 10_000;
+    for (;;) {
+      const found = await editor
+        .evaluate(
+          async (root, { line, icon }) => {
+            const number = Array.from(root.querySelectorAll('.margin-view-overlays .line-numbers')).find(
+              (e) => e.textContent?.trim() === String(line),
+            );
+            if (!number) return false;
+            const row = number.getBoundingClientRect();
+            const image = new RegExp(`url\\("?([^")]*(?:/|%2F)${icon}[\\w-]*\\.svg[^")]*)"?\\)`, 'i');
+            const url = Array.from(root.querySelectorAll('.margin *'))
+              .filter((e) => {
+                const box = e.getBoundingClientRect();
+                const middle = box.top + box.height / 2;
+                return box.width > 0 && box.height > 0 && middle >= row.top && middle <= row.bottom;
+              })
+              .map((e) => image.exec(getComputedStyle(e).backgroundImage)?.[1])
+              .find((u) => u !== undefined);
+            if (!url) return false;
+            const loaded = await new Promise<boolean>((resolve) => {
+              const img = new Image();
+              img.onload = () => resolve(img.naturalWidth > 0);
+              img.onerror = () => resolve(false);
+              img.src = url;
+            });
+            // Two frames, so that the background is painted before the screenshot.
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            return loaded;
+          },
+          { line, icon },
+        )
+        .catch(() => false);
+      if (found || Date.now() > end) return found;
+      await new Promise((r) => setTimeout(r, 150));
     }
   }
 

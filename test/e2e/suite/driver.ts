@@ -45,9 +45,12 @@ export class Driver {
     await this.send({ type: 'click', step, region, selector });
   }
 
-  /** Right-clicks line `line` (1-based) in the active editor's gutter and picks `item` from the menu. */
-  async gutterMenu(step: string, line: number, item: string): Promise<void> {
-    await this.send({ type: 'gutterMenu', step, line, item });
+  /**
+   * Right-clicks line `line` (1-based) in the active editor's gutter and picks `item` from the menu;
+   * with `gutterIcon`, fails unless the line's gutter then shows an icon of that name.
+   */
+  async gutterMenu(step: string, line: number, item: string, gutterIcon?: string): Promise<void> {
+    await this.send({ type: 'gutterMenu', step, line, item, gutterIcon });
   }
 
   /** Reads the visible timeline once it shows what `until` asks for (or the timeout passed). */

@@ -37,8 +37,12 @@ export type DriverRequest =
   | { type: 'screenshot'; step: string }
   /** Click the first element matching a CSS selector inside the region, then screenshot. */
   | { type: 'click'; step: string; region: Region; selector: string; timeoutMs?: number }
-  /** Right-click a line number of the active editor and pick a context-menu item, then screenshot. */
-  | { type: 'gutterMenu'; step: string; line: number; item: string }
+  /**
+   * Right-click a line number of the active editor and pick a context-menu item; with `gutterIcon`,
+   * wait until that line's gutter shows an icon whose image file name starts with it (an extension's
+   * decoration), else reply `error`. Then screenshot.
+   */
+  | { type: 'gutterMenu'; step: string; line: number; item: string; gutterIcon?: string }
   /**
    * Read the visible timeline page (its `__cinescopeTimeline.inspect()`), waiting until it shows
    * the lanes and kinds asked for; with `select`, click the first drawn item that matches on the

@@ -242,10 +242,12 @@ export function journey(watch: DebugWatch): Step[] {
         const { session, threadId } = ctx.shared.get('stop') as DebugStop;
         const line = markedLine(ctx.config.workspace, 'trace point');
         if (ctx.driver.drivesPage) {
+          // The extension's gutter icon (dist/media/tracepoint*.svg) must then show on that line.
           await ctx.driver.gutterMenu(
             'trace point from the gutter menu',
             line,
             commandTitle(ctx, 'cinescope.toggleTracePoint'),
+            'tracepoint',
           );
         } else {
           // No page to click in: the same command the gutter menu runs, with the same arguments.
@@ -416,7 +418,12 @@ export function journey(watch: DebugWatch): Step[] {
         if (!folder) throw new Error('VS Code opened no workspace folder');
         // VS Code answers a failed launch with an error dialog or notification, not a rejection.
         void vscode.debug.startDebugging(folder, BAD_LAUNCH);
-        await ctx.driver.look('error for a missing program', 'notifications', ['no-such-program.js']);
+        // The sentence the extension's configuration check produces (adapter/config.ts), not just
+        // the file name, which a raw stack trace would show too.
+        const program = join(ctx.config.workspace, 'no-such-program.js');
+        await ctx.driver.look('error for a missing program', 'notifications', [
+          `Cinescope: "program" not found: ${program}.`,
+        ]);
       },
     },
   ];

@@ -1,7 +1,8 @@
 /**
- * One step of the user's journey, and the runner that takes them in order. A step whose feature is
- * not in the extension yet reports `unavailable` with what it waits for, never a pass; a step whose
- * prerequisite did not pass is not run and says which one.
+ * One step of the user's journey, and the runner that takes them in order. A step whose command,
+ * view or debugger the extension does not contribute fails with what is missing: every feature is
+ * contributed, so a build (or a .vsix) that loses one must not pass. A step whose prerequisite did
+ * not pass is not run, fails too, and says which one.
  */
 import type * as vscode from 'vscode';
 import type { Driver } from './driver';
@@ -20,7 +21,7 @@ export interface Step {
   name: string;
   /** Steps that must have passed first. */
   after?: string[];
-  /** Why the step cannot run in this build of the extension, or undefined when it can. */
+  /** What the extension lacks for this step (a sentence; the step then fails), or undefined. */
   unavailable?(ctx: JourneyContext): string | undefined;
   run(ctx: JourneyContext): Promise<void>;
 }
@@ -48,12 +49,16 @@ async function runStep(step: Step, ctx: JourneyContext, before: StepResult[]): P
   for (const name of step.after ?? []) {
     const prior = before.find((r) => r.name === name);
     if (prior?.status !== 'passed') {
-      const status = prior?.status === 'unavailable' ? 'unavailable' : 'failed';
-      return { name: step.name, status, detail: `not run: "${name}" did not pass`, screenshots: [] };
+      return {
+        name: step.name,
+        status: 'failed',
+        detail: `not run: "${name}" did not pass`,
+        screenshots: [],
+      };
     }
   }
-  const reason = step.unavailable?.(ctx);
-  if (reason) return { name: step.name, status: 'unavailable', detail: reason, screenshots: [] };
+  const missing = step.unavailable?.(ctx);
+  if (missing) return { name: step.name, status: 'failed', detail: missing, screenshots: [] };
   try {
     await step.run(ctx);
     const notes = ctx.driver.takeNotes();
