@@ -23,6 +23,9 @@ const SCOPE_NAMES: Record<string, string> = {
 };
 
 export class Inspection {
+  /** @param runtimeDir where the runtime's bundles live: their frames are shown collapsed. */
+  constructor(private readonly runtimeDir?: string) {}
+
   private readonly variableStore = new VariableStore();
   private readonly wrapperScopes = new WrapperScopes();
   private readonly frames = new Map<number, { thread: DebugThread; frame: Protocol.Debugger.CallFrame }>();
@@ -43,10 +46,22 @@ export class Inspection {
     for (const frame of callFrames.slice(start, end)) {
       const id = this.nextFrame++;
       this.frames.set(id, { thread, frame });
+      const position = this.position(thread, frame.location);
+      // Frames of Cinescope's own runtime (its wrappers of emit, postMessage…) are not the user's
+      // code: shown collapsed, like Node's internals, so the stack reads as in an untraced run.
+      const own =
+        this.runtimeDir !== undefined &&
+        thread.scripts.get(frame.location.scriptId)?.url.includes(this.runtimeDir);
       stackFrames.push({
         id,
         name: frame.functionName || '(anonymous)',
-        ...this.position(thread, frame.location),
+        ...position,
+        ...(own
+          ? {
+              presentationHint: 'subtle' as const,
+              source: { ...position.source, presentationHint: 'deemphasize' as const },
+            }
+          : {}),
       });
     }
     return { stackFrames, totalFrames: callFrames.length };

@@ -73,7 +73,7 @@ export class CinescopeSession extends DebugSession {
       passGate: async (thread, ids) =>
         thread.id === 1 && this.tracePoints !== undefined && (await this.tracePoints.passGate(ids)),
     });
-    this.inspection = new Inspection();
+    this.inspection = new Inspection(path.dirname(options.preloadPath));
     this.threads = new Threads({
       breakpoints: this.breakpoints,
       pauses: this.pauses,

@@ -1,5 +1,6 @@
 /** Worker threads appear as DAP threads; breakpoints hold in them from their first line. */
 import { join } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TraceDb } from '../../tracedb/traceDb';
 import { tempDir } from '../helpers';
@@ -48,5 +49,31 @@ describe('worker threads', () => {
     } finally {
       db.close();
     }
+  });
+
+  it("shows the runtime's own frames (its message wrappers) collapsed, as subtle frames", async () => {
+    const dir = tempDir();
+    client = new DapClient();
+    const PROGRAM = join(FIXTURES, 'worker.cjs');
+    await client.start(
+      'launch',
+      { program: PROGRAM, cwd: FIXTURES, traceFile: join(dir, 'frames.cinescope') },
+      { [PROGRAM]: [{ line: 7 }] },
+    );
+    const stop = await client.event<DebugProtocol.StoppedEvent>('stopped');
+    const { stackFrames } = await client.ok('stackTrace', { threadId: stop.body.threadId });
+    const frames = stackFrames as DebugProtocol.StackFrame[];
+    expect(frames[0].source?.path).toBe(PROGRAM);
+    expect(frames[0].presentationHint).toBeUndefined();
+    const own = frames.filter((f) =>
+      /dist[/\\]runtime[/\\]/.test(`${f.source?.path ?? ''} ${f.source?.name ?? ''}`),
+    );
+    expect(own.length).toBeGreaterThan(0);
+    for (const frame of own) {
+      expect(frame.presentationHint).toBe('subtle');
+      expect(frame.source?.presentationHint).toBe('deemphasize');
+    }
+    await client.ok('continue', { threadId: stop.body.threadId });
+    await client.event('terminated');
   });
 });
