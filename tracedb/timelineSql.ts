@@ -52,6 +52,13 @@ export const MINOR_LANDMARK_TYPES = [T.mark, T.warning, T.throw, T.tracePointHit
 const json = (p: string) => `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '${p}') END`;
 
 /** A short label per event: the function of a call, the channel of a message, the name of a mark. */
+/** `total=579 owner="alice" counter=…`: a trace-point hit's scalars in its label, objects elided. */
+const TRACE_POINT_VALUES = `CASE WHEN json_valid(e.payload) THEN (
+  SELECT group_concat(v.key || '=' || CASE v.type
+    WHEN 'object' THEN '…' WHEN 'array' THEN '…' WHEN 'text' THEN json_quote(v.value)
+    WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE v.value END, ' ')
+  FROM json_each(e.payload, '$.vars') v) END`;
+
 const LABEL = `CASE
   WHEN e.site <> 0 AND s.name IS NOT NULL THEN
     CASE WHEN s.kind = 'constructor' THEN 'new ' || s.name ELSE coalesce(s.class_name || '.', '') || s.name END
@@ -64,7 +71,7 @@ const LABEL = `CASE
   WHEN e.type = ${T.childSpawn} THEN ${json('$.command')}
   WHEN e.type = ${T.gc} THEN ${json('$.kind')}
   WHEN e.type = ${T.dropped} THEN ${json('$.count')} || ' dropped (' || ${json('$.reason')} || ')'
-  WHEN e.type = ${T.tracePointHit} THEN 'line ' || ${json('$.line')} || ' ' || coalesce(json(${json('$.vars')}), '')
+  WHEN e.type = ${T.tracePointHit} THEN 'line ' || ${json('$.line')} || coalesce(' ' || ${TRACE_POINT_VALUES}, '')
   WHEN e.type IN (${T.processExit}, ${T.threadExit}) THEN 'code ' || ${json('$.code')}
 END`;
 

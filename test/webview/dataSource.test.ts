@@ -228,7 +228,7 @@ describe('TimelineDataSource', () => {
     ]);
     const again = await ask(source, { type: 'window', fromTs: T0 + 119, toTs: T0 + 122, buckets: 100 });
     const hit = again.window.lanes.find((l) => l.key === '1:3')!.events.find((e) => e.kind === 'tracePoint')!;
-    expect(hit.label).toBe('line 12 {"total":579,"owner":"alice"}');
+    expect(hit.label).toBe('line 12 total=579 owner="alice"');
     const { detail: hitDetail } = await ask(source, { type: 'event', eventId: hit.id });
     expect(hitDetail.values).toEqual(vars);
     expect(hitDetail.source).toEqual({ file: '/app/a.js', line: 12, column: 1, name: null });
