@@ -14,3 +14,20 @@ export interface ChildAnnouncement {
   /** The script it runs, for the thread's name. */
   script: string;
 }
+
+/** The value of CHILD_DEBUG_ENV. */
+export interface ChildEndpointValue {
+  url: string;
+  token: string;
+  /**
+   * How long the child's watchdog waits for the endpoint's acknowledgement (the answer to its
+   * announcement) before it lets the child run undebugged.
+   */
+  ackDeadlineMs: number;
+}
+
+/**
+ * Long enough for the adapter to connect and set the breakpoints of a busy session; short enough
+ * that a child whose debugger never comes is not noticed as hung for long.
+ */
+export const DEFAULT_ACK_DEADLINE_MS = 10_000;

@@ -5,6 +5,7 @@
  * into a normalized configuration or one sentence saying what to fix.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 
 /** Attributes shared by launch and attach. */
@@ -185,6 +186,9 @@ function environment(c: Record<string, unknown>): Record<string, string | null> 
   return value as Record<string, string | null>;
 }
 
+/** A dotenv file is a few kB; anything larger is not one (and would be read into memory whole). */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
 /** Reads `NAME=value` lines (with `#` comments and optional quotes), as dotenv files are written. */
 function readEnvFile(c: Record<string, unknown>, cwd: string): Record<string, string> {
   const file = optionalString(c, 'envFile');
@@ -192,8 +196,19 @@ function readEnvFile(c: Record<string, unknown>, cwd: string): Record<string, st
   const resolved = path.resolve(cwd, file);
   let text: string;
   try {
+    // Checked before reading: a FIFO would block the adapter, /dev/zero would fill its memory.
+    const stat = statSync(resolved);
+    if (!stat.isFile()) {
+      throw new Invalid(`"envFile" must be a regular file: ${resolved} is ${fileKind(stat)}.`);
+    }
+    if (stat.size > MAX_ENV_FILE_BYTES) {
+      throw new Invalid(
+        `"envFile" is too large for an environment file: ${resolved} has ${stat.size} bytes (at most 1 MB).`,
+      );
+    }
     text = readFileSync(resolved, 'utf8');
   } catch (error) {
+    if (error instanceof Invalid) throw error;
     throw new Invalid(`"envFile" cannot be read: ${resolved} (${(error as NodeJS.ErrnoException).code}).`);
   }
   const env: Record<string, string> = {};
@@ -207,6 +222,14 @@ function readEnvFile(c: Record<string, unknown>, cwd: string): Record<string, st
     env[match[1]] = value;
   }
   return env;
+}
+
+function fileKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 function typeName(value: unknown): string {

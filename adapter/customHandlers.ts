@@ -13,6 +13,7 @@ import type {
   TraceStatusResponseBody,
 } from './customRequests';
 import { setFunctionTracing } from './functionTracing';
+import type { FunctionTracingSwitches } from './functionTracing';
 import type { DebugThread } from './thread';
 import { TracePointManager } from './tracePoints';
 import type { BreakpointBook } from './breakpoints';
@@ -24,6 +25,8 @@ export interface CustomRequestContext {
   tracePoints: TracePointManager | undefined;
   threads: DebugThread[];
   sink: TraceSink | undefined;
+  /** The session's switches, kept for a runtime that has not loaded yet. */
+  functionTracing?: FunctionTracingSwitches;
   log(text: string): void;
 }
 
@@ -56,7 +59,10 @@ export async function answerCustomRequest(
       const targets = context.threads.map((t) => t.cdp);
       if (targets.length === 0)
         return error('Function tracing needs a running program: launch or attach first.');
-      const outcome = await setFunctionTracing(targets, (args ?? {}) as SetFunctionTracingArguments);
+      const change = (args ?? {}) as SetFunctionTracingArguments;
+      const outcome = context.functionTracing
+        ? await context.functionTracing.set(targets, change)
+        : await setFunctionTracing(targets, change);
       if (outcome.message) context.log(outcome.message);
       return { type: 'ok', body: outcome };
     }

@@ -17,12 +17,14 @@ export type TracePointMode =
   /** A conditional breakpoint that records and continues: ~100 µs a hit; shown to the user. */
   | 'breakpoint'
   /** Waiting for its script to load, or for a live edit to be accepted. */
-  | 'pending';
+  | 'pending'
+  /** Cannot record in this session, for the reason in `message` (a limit reached). */
+  | 'failed';
 
 export interface TracePointState {
   /** 1-based line, as asked. */
   line: number;
-  /** Stable id for the session; recorded with every hit. */
+  /** Stable id for the session; recorded with every hit. 0 for a `failed` point (it has none). */
   id: number;
   mode: TracePointMode;
   /** Why a trace point is pending or fell back, in a sentence. */

@@ -85,31 +85,62 @@ export function launchUnderInspector(options: LaunchOptions, timeoutMs = 30_000)
   });
 }
 
-/** Asks an inspector's HTTP endpoint for the WebSocket URL of its first target. */
+/** An inspector's /json/list is a few hundred bytes per target; more is not an inspector. */
+const MAX_LIST_BYTES = 1024 * 1024;
+
+/**
+ * Asks an inspector's HTTP endpoint for the WebSocket URL of its first target. One deadline covers
+ * connecting and the whole answer, and the answer is capped: an address that trickles bytes or
+ * streams without end gets a sentence, not a hung attach.
+ */
 export function findWebSocketUrl(address: string, port: number, timeoutMs = 10_000): Promise<string> {
   const where = `${address}:${port}`;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | undefined, url?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      request.destroy();
+      if (error) reject(error);
+      else resolve(url!);
+    };
     const request = get({ host: address, port, path: '/json/list', timeout: timeoutMs }, (response) => {
       let body = '';
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_LIST_BYTES) {
+          finish(
+            new Error(
+              `${where} sent more than ${MAX_LIST_BYTES / 1024 / 1024} MB for /json/list: that is not a Node inspector.`,
+            ),
+          );
+        }
+      });
       response.on('end', () => {
         try {
           const targets = JSON.parse(body) as { webSocketDebuggerUrl?: string }[];
-          const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
-          if (url) resolve(url);
-          else reject(new Error(`The inspector at ${where} lists no target to attach to.`));
+          const url = Array.isArray(targets)
+            ? targets.find((t) => typeof t?.webSocketDebuggerUrl === 'string')?.webSocketDebuggerUrl
+            : undefined;
+          if (url) finish(undefined, url);
+          else finish(new Error(`The inspector at ${where} lists no target to attach to.`));
         } catch {
-          reject(new Error(`${where} did not answer like a Node inspector (/json/list is not JSON).`));
+          finish(new Error(`${where} did not answer like a Node inspector (/json/list is not JSON).`));
         }
       });
+      response.on('error', (error) => finish(new Error(`${where} broke off its answer (${error.message}).`)));
     });
-    request.on('timeout', () => {
-      request.destroy();
-      reject(new Error(`The inspector at ${where} did not answer within ${timeoutMs / 1000} s.`));
-    });
+    const deadline = setTimeout(
+      () => finish(new Error(`The inspector at ${where} did not answer within ${timeoutMs / 1000} s.`)),
+      timeoutMs,
+    );
+    request.on('timeout', () =>
+      finish(new Error(`The inspector at ${where} did not answer within ${timeoutMs / 1000} s.`)),
+    );
     request.on('error', (error) =>
-      reject(
+      finish(
         new Error(
           `Cannot reach an inspector at ${where} (${error.message}): start the program with --inspect=${where}.`,
         ),

@@ -4,6 +4,7 @@
  * tests on in-memory streams.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent } from '@vscode/debugadapter';
 import { OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -15,6 +16,7 @@ import { validateDebugConfiguration } from './config';
 import type { DebugConfiguration } from './config';
 import { CAPABILITIES } from './capabilities';
 import { answerCustomRequest, createTracePointManager } from './customHandlers';
+import { FunctionTracingSwitches } from './functionTracing';
 import { CustomEvent } from './customRequests';
 import { attach, injectRuntime, launch, releaseThreads, runtimeConfigFor, stopProgram } from './debuggee';
 import type { Debuggee } from './debuggee';
@@ -60,6 +62,14 @@ export class CinescopeSession extends DebugSession {
   private closing: Promise<void> | undefined;
   private lifeline: Lifeline | undefined;
   private readonly started = Date.now();
+  /** Function tracing switches, kept for a runtime that has not loaded yet (functionTracing.ts). */
+  private readonly functionTracing = new FunctionTracingSwitches(
+    (text) => this.log(text),
+    () =>
+      this.config?.request === 'launch' && this.debuggee
+        ? { cdp: this.debuggee.cdp, url: pathToFileURL(this.config.program).href }
+        : undefined,
+  );
 
   constructor(private readonly options: CinescopeSessionOptions) {
     super();
@@ -70,8 +80,13 @@ export class CinescopeSession extends DebugSession {
       log: (text, category) => this.log(text, category),
       stopOnEntry: () => this.config?.request === 'launch' && this.config.stopOnEntry,
       isOwnScript: (url) => url.includes(path.dirname(options.preloadPath)),
-      passGate: async (thread, ids) =>
-        thread.id === 1 && this.tracePoints !== undefined && (await this.tracePoints.passGate(ids)),
+      passGate: async (thread, ids) => {
+        if (thread.id !== 1) return false;
+        const tracePointGate = this.tracePoints !== undefined && (await this.tracePoints.passGate(ids));
+        // At any gate the runtime has loaded: switches sent before it did are applied there.
+        const switchGate = await this.functionTracing.passGate(ids, thread.cdp, tracePointGate);
+        return tracePointGate || switchGate;
+      },
     });
     this.inspection = new Inspection(path.dirname(options.preloadPath));
     this.threads = new Threads({
@@ -81,7 +96,11 @@ export class CinescopeSession extends DebugSession {
       runtimeDir: path.dirname(options.preloadPath),
       config: () => this.config,
       exceptionState: () => this.exceptionState,
-      mainScriptParsed: (scriptId, url) => void this.tracePoints?.scriptParsed(scriptId, url),
+      mainScriptParsed: (scriptId, url) => {
+        void this.tracePoints?.scriptParsed(scriptId, url);
+        const main = this.threads.get(1);
+        if (main) void this.functionTracing.scriptParsed(url, main.cdp);
+      },
       otherScriptParsed: (file) => this.tracePoints?.otherThreadLoaded(file),
       log: (text, category) => this.log(text, category),
       sendEvent: (event) => this.sendEvent(event),
@@ -120,9 +139,8 @@ export class CinescopeSession extends DebugSession {
     try {
       let children: ChildDebugging | undefined;
       if (config.request === 'launch' && config.autoAttachChildProcesses) {
-        const started = await startChildDebugging(
-          this.options.preloadPath,
-          (c) => void this.threads.addProcess(c),
+        const started = await startChildDebugging(this.options.preloadPath, (c) =>
+          this.threads.addProcess(c),
         );
         if (typeof started === 'string') this.log(started);
         else ({ endpoint: this.childEndpoint, ...children } = started);
@@ -162,8 +180,18 @@ export class CinescopeSession extends DebugSession {
       changed: (file, tracePoints) =>
         this.sendEvent(new Event(CustomEvent.tracePointsChanged, { path: file, tracePoints })),
     });
-    await this.threads.addMain(cdp, config.request === 'launch');
-    if (config.request === 'attach') this.log(await injectRuntime(cdp, this.options.preloadPath, runtime));
+    try {
+      await this.threads.addMain(cdp, config.request === 'launch');
+      if (config.request === 'attach') this.log(await injectRuntime(cdp, this.options.preloadPath, runtime));
+    } catch (error) {
+      const reason = (error as Error).message.replace(/\.$/, '');
+      await this.abandonStart();
+      throw new RequestError(
+        config.request === 'launch'
+          ? `The program started, but the debugger could not take it over (${reason}); it was stopped.`
+          : `Attached, but the debugger could not take the program over (${reason}); it was let go.`,
+      );
+    }
     this.sendEvent(new InitializedEvent());
   }
 
@@ -330,6 +358,7 @@ export class CinescopeSession extends DebugSession {
         tracePoints: this.tracePoints,
         threads: this.threads.all(),
         sink: this.sink,
+        functionTracing: this.functionTracing,
         log: (text) => this.log(text),
       });
       if (answer.type === 'error') throw new RequestError(answer.message);
@@ -365,6 +394,36 @@ export class CinescopeSession extends DebugSession {
       await releaseThreads(this.threads.all());
     }
     await this.programEnded(child?.exitCode ?? null, child?.signalCode ?? null, !child);
+  }
+
+  /**
+   * The program was reached but could not be taken over: nothing of the start stays behind. A
+   * launched program (still paused under --inspect-brk) is stopped, an attached one let go, the
+   * trace sink discarded. No `terminated`: the failed request says it all.
+   */
+  private async abandonStart(): Promise<void> {
+    if (this.ending) {
+      // The program or its connection ended meanwhile: the session already ended the usual way.
+      await this.ending;
+      return;
+    }
+    this.ending = Promise.resolve();
+    this.tracePoints?.dispose();
+    this.tracePoints = undefined;
+    this.lifeline?.release();
+    this.childEndpoint?.close();
+    this.threads.closeProcesses();
+    const debuggee = this.debuggee;
+    this.debuggee = undefined;
+    const child = debuggee?.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      if (await stopProgram(child, this.threads.all())) await closed;
+    } else if (!child) {
+      await releaseThreads(this.threads.all());
+    }
+    debuggee?.cdp.close();
+    await this.sink?.dispose();
   }
 
   /** The program exited or the connection dropped: writes the trace and ends the session, once. */

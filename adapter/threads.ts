@@ -83,14 +83,21 @@ export class Threads {
     return main;
   }
 
-  /** A child process of the program announced its inspector: debugs it as one more thread. */
-  async addProcess(child: ChildAnnouncement): Promise<void> {
+  /**
+   * A child process of the program announced its inspector: debugs it as one more thread. Resolves
+   * true once it runs under the debugger, false when it could not be connected: the child's
+   * watchdog then lets it run undebugged (childDebug.ts).
+   */
+  async addProcess(child: ChildAnnouncement): Promise<boolean> {
     let client: CdpClient;
     try {
       client = await CdpClient.connect(child.inspectorUrl);
     } catch (error) {
-      this.host.log(`Cannot debug child process ${child.pid}: ${(error as Error).message}`, 'console');
-      return;
+      this.host.log(
+        `Cannot debug child process ${child.pid}: ${(error as Error).message} It runs on undebugged.`,
+        'console',
+      );
+      return false;
     }
     const name = `${path.basename(child.script) || 'node'} [pid ${child.pid}]`;
     const thread = new DebugThread(this.nextId++, name, client);
@@ -112,6 +119,7 @@ export class Threads {
       // It ended while being set up; its close event removes it.
     }
     await client.Runtime.runIfWaitingForDebugger().catch(() => {});
+    return true;
   }
 
   /** Lets go of the child processes' connections (the session ends). */

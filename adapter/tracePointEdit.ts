@@ -22,13 +22,14 @@ import type { ParseResult } from '@babel/parser';
 import _traverse from '@babel/traverse';
 import type { Binding, NodePath, Scope } from '@babel/traverse';
 import type { File, Statement } from '@babel/types';
+import { TRACE_POINTS_KEY } from '../runtime/tracePoints';
 
 // @babel/traverse is CommonJS with a `default` export; bundlers and Node's ESM loader differ.
 const traverse = ((_traverse as unknown as { default?: typeof _traverse }).default ??
   _traverse) as typeof _traverse;
 
-/** Must match `TRACE_POINTS_KEY` of runtime/tracePoints.ts (the adapter does not import runtime/). */
-export const TRACE_POINTS_SYMBOL = 'cinescope.tracePoints';
+/** The probes find the thread's trace-point runtime under the key the runtime registers it with. */
+export const TRACE_POINTS_SYMBOL = TRACE_POINTS_KEY;
 
 export interface TracePointRequest {
   id: number;

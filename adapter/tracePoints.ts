@@ -22,6 +22,7 @@
  * (`reapplyBreakpoints`), this manager its fallback ones.
  */
 import { readFile } from 'node:fs/promises';
+import { MAX_TRACE_POINTS } from '../runtime/tracePoints';
 import { pathToFileURL } from 'node:url';
 import type { CdpClient } from './cdp';
 import type { TracePointState } from './customRequests';
@@ -36,6 +37,11 @@ const NOT_STARTED = 'Waiting for the program to start: the trace point is set be
 /** The state of a point in a file that only worker threads (or child processes) loaded. */
 const ELSEWHERE =
   'This file runs in a worker thread or child process, and trace points record on the main thread only (not yet supported in workers): nothing is recorded here. Function tracing (`trace`) does record workers.';
+
+/** Why a trace point set after the session used every id does not record. */
+const TOO_MANY_POINTS =
+  `This session has used all ${(MAX_TRACE_POINTS - 1).toLocaleString('en-US')} trace point ids ` +
+  '(one per file and line set since it started): restart the session to set more.';
 
 /** How many loaded files may prompt another try at defining points set before the runtime ran. */
 const MAX_DEFINE_RETRIES = 50;
@@ -87,6 +93,8 @@ export class TracePointManager {
   /** One id per file and line for the session, so a point switched off and on again keeps its probe. */
   private readonly ids = new Map<string, number>();
   private readonly lineOfId = new Map<number, number>();
+  /** Lines set after every id was used, by file: shown as failed (see idFor). */
+  private readonly refused = new Map<string, number[]>();
   /** Breakpoints by URL of points whose file is not loaded yet, by trace point id. */
   private readonly unloaded = new Map<number, string>();
   private disposed = false;
@@ -105,9 +113,15 @@ export class TracePointManager {
     const old = this.points.get(path) ?? [];
     const removed = old.filter((p) => !wanted.includes(p.state.line));
     const kept = old.filter((p) => wanted.includes(p.state.line));
-    const added: Point[] = wanted
-      .filter((line) => !kept.some((p) => p.state.line === line))
-      .map((line) => ({ path, state: { line, id: this.idFor(path, line), mode: 'pending' } }));
+    const added: Point[] = [];
+    const refused: number[] = [];
+    for (const line of wanted.filter((l) => !kept.some((p) => p.state.line === l))) {
+      const id = this.idFor(path, line);
+      if (id === undefined) refused.push(line);
+      else added.push({ path, state: { line, id, mode: 'pending' } });
+    }
+    if (refused.length) this.refused.set(path, refused);
+    else this.refused.delete(path);
     const current = [...kept, ...added].sort((a, b) => a.state.line - b.state.line);
     if (current.length) this.points.set(path, current);
     else this.points.delete(path);
@@ -118,7 +132,7 @@ export class TracePointManager {
       for (const script of this.scriptsOf(path)) await this.removeBreakpoints(script, removed);
       await this.removeUnloadedBreakpoints(removed.map((p) => p.state.id));
     }
-    if (current.length === 0) return [];
+    if (current.length === 0) return this.states(path);
     const defined = await callControl(cdp, 'defineTracePoints', [
       current.map((p) => ({ id: p.state.id, file: path, line: p.state.line })),
       true,
@@ -310,10 +324,14 @@ export class TracePointManager {
     }
   }
 
-  private idFor(path: string, line: number): number {
+  /** The id of a file and line; undefined once the session has used every id the runtime takes. */
+  private idFor(path: string, line: number): number | undefined {
     const key = `${path}\n${line}`;
     let id = this.ids.get(key);
     if (id === undefined) {
+      // The runtime keeps one flag per id in a fixed array and ignores ids past it: a point with
+      // such an id would show as a probe and never record.
+      if (this.nextId >= MAX_TRACE_POINTS) return undefined;
       id = this.nextId++;
       this.ids.set(key, id);
       this.lineOfId.set(id, line);
@@ -322,7 +340,11 @@ export class TracePointManager {
   }
 
   private states(path: string): TracePointState[] {
-    return (this.points.get(path) ?? []).map((p) => ({ ...p.state }));
+    const states = (this.points.get(path) ?? []).map((p) => ({ ...p.state }));
+    for (const line of this.refused.get(path) ?? []) {
+      states.push({ line, id: 0, mode: 'failed', message: TOO_MANY_POINTS });
+    }
+    return states.sort((a, b) => a.line - b.line);
   }
 
   private script(scriptId: string, url: string, path: string): Script {

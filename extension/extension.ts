@@ -11,6 +11,7 @@ import { currentTrace } from './currentTrace';
 import { CinescopeConfigurationProvider, CinescopeDynamicConfigurations } from './debugConfigurationProvider';
 import { FunctionTracing } from './functionTracing';
 import { endTracesWithSessions } from './liveSessionTraces';
+import { liveTraceLimits, MAX_EVENTS_SETTING } from './liveTraceLimits';
 import { LiveTraces } from './liveTraces';
 import { RecordingStatus } from './recordingStatus';
 import { registerShowTimeline } from './showTimeline';
@@ -24,7 +25,9 @@ let liveTraces: LiveTraces | undefined;
 
 export function activate(context: vscode.ExtensionContext): CinescopeApi {
   const output = vscode.window.createOutputChannel('Cinescope');
-  const traces = new LiveTraces();
+  const traces = new LiveTraces(() =>
+    liveTraceLimits(vscode.workspace.getConfiguration().get<unknown>(MAX_EVENTS_SETTING)),
+  );
   liveTraces = traces;
   const sessions = new CinescopeSessions();
   const decorations = new TracePointDecorations(context.extensionUri);

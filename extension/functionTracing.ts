@@ -20,6 +20,8 @@ export class FunctionTracing implements vscode.Disposable {
     this.disposables.push(
       vscode.commands.registerCommand(Commands.toggleFunctionTracing, () => this.toggle()),
       sessions.onDidBecomeReady((session) => {
+        // A launched program has not run its runtime yet: the adapter keeps the switch and applies
+        // it as soon as the runtime is up, before the program's modules load (adapter/functionTracing.ts).
         if (!this.enabled) void this.send(session, false);
       }),
     );

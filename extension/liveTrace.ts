@@ -10,9 +10,17 @@ import { TraceDb } from '../tracedb/traceDb';
 import type { TraceStats } from '../tracedb/traceDb';
 import { STATS_DROPPED_SQL } from '../tracedb/queries';
 import type { RecordingSample } from './recordingStatusText';
+import { liveTraceLimits } from './liveTraceLimits';
+import type { LiveTraceLimits } from './liveTraceLimits';
 
 /** How long an ended session's processes may still send their last events. */
 const LINGER_MS = 2000;
+
+/**
+ * Start order of traces in this extension host. A counter, not the clock: two sessions started
+ * within the same millisecond still have a definite latest.
+ */
+let started = 0;
 
 export class LiveTrace {
   private ended = false;
@@ -26,17 +34,22 @@ export class LiveTrace {
     readonly name: string,
     readonly db: TraceDb,
     readonly collector: Collector,
+    /** ms since the epoch, for file names and messages (not for ordering: see startOrder). */
     readonly startedAt: number,
+    readonly limits: LiveTraceLimits,
+    /** Increases with each trace started; orders "latest" and eviction. */
+    readonly startOrder: number,
   ) {}
 
-  static async start(id: string, name: string): Promise<LiveTrace> {
+  static async start(id: string, name: string, limits = liveTraceLimits(undefined)): Promise<LiveTrace> {
     const db = await TraceDb.create();
     try {
-      const collector = await Collector.start({ db });
+      const { maxEvents, maxQueuedBytes } = limits;
+      const collector = await Collector.start({ db, maxEvents, maxQueuedBytes });
       db.setMeta('session', id);
       db.setMeta('command', JSON.stringify([name]));
       db.setMeta('recordedAt', new Date().toISOString());
-      return new LiveTrace(id, name, db, collector, Date.now());
+      return new LiveTrace(id, name, db, collector, Date.now(), limits, ++started);
     } catch (error) {
       db.close();
       throw error;
@@ -63,6 +76,7 @@ export class LiveTrace {
       // Store drops become `dropped` events only when the collector closes; count them once.
       dropped: reported + (this.ended ? 0 : stats.storeDropped),
       connections: this.collector.connections,
+      maxEvents: this.limits.maxEvents,
     };
   }
 

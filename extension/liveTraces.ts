@@ -8,6 +8,8 @@
  * timeline and Save Trace; only the last few are kept, to bound memory.
  */
 import { LiveTrace } from './liveTrace';
+import { liveTraceLimits } from './liveTraceLimits';
+import type { LiveTraceLimits } from './liveTraceLimits';
 
 /** Ended traces kept readable besides the running ones. */
 const KEEP_ENDED = 2;
@@ -17,13 +19,18 @@ export class LiveTraces {
   private readonly starting = new Map<string, Promise<LiveTrace>>();
   private readonly listeners = new Set<() => void>();
 
+  constructor(
+    /** Read at each start, so a changed setting applies to the next session. */
+    private readonly limits: () => LiveTraceLimits = () => liveTraceLimits(undefined),
+  ) {}
+
   /** The trace of a root session, started on first use. */
   async startFor(id: string, name: string): Promise<LiveTrace> {
     const known = this.traces.get(id);
     if (known) return known;
     let pending = this.starting.get(id);
     if (!pending) {
-      pending = LiveTrace.start(id, name);
+      pending = LiveTrace.start(id, name, this.limits());
       this.starting.set(id, pending);
     }
     try {
@@ -43,7 +50,7 @@ export class LiveTraces {
   /** The most recently started trace that is still readable. */
   latest(): LiveTrace | undefined {
     let best: LiveTrace | undefined;
-    for (const trace of this.traces.values()) if (!best || trace.startedAt >= best.startedAt) best = trace;
+    for (const trace of this.traces.values()) if (!best || trace.startOrder > best.startOrder) best = trace;
     return best;
   }
 
@@ -58,7 +65,7 @@ export class LiveTraces {
     await trace.end();
     const ended = this.all()
       .filter((t) => !t.recording)
-      .sort((a, b) => b.startedAt - a.startedAt);
+      .sort((a, b) => b.startOrder - a.startOrder);
     for (const old of ended.slice(KEEP_ENDED)) {
       this.traces.delete(old.id);
       await old.dispose();

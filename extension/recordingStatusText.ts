@@ -13,6 +13,8 @@ export interface RecordingSample {
   dropped: number;
   /** Processes connected right now. */
   connections: number;
+  /** Events the trace stores at most (the `cinescope.liveTrace.maxEvents` setting), if capped. */
+  maxEvents?: number;
 }
 
 export interface RecordingStatus {
@@ -58,10 +60,22 @@ export function formatRecordingStatus(
   const lines = [
     state,
     `${sample.events.toLocaleString('en-US')} events stored, ${Math.round(rate).toLocaleString('en-US')} per second.`,
-    sample.dropped > 0
-      ? `${sample.dropped.toLocaleString('en-US')} events dropped: the program produced them faster than they could be stored.`
-      : 'No events dropped.',
+    droppedLine(sample),
     'Click to show the timeline.',
   ];
   return { text, tooltip: lines.join('\n'), warning: sample.dropped > 0 };
+}
+
+function droppedLine(sample: RecordingSample): string {
+  if (sample.maxEvents !== undefined && sample.events >= sample.maxEvents) {
+    const dropped =
+      sample.dropped > 0 ? ` ${sample.dropped.toLocaleString('en-US')} events dropped so far.` : '';
+    return (
+      `The trace is full (${sample.maxEvents.toLocaleString('en-US')} events, the cinescope.liveTrace.maxEvents ` +
+      `setting): newer events are dropped and counted.${dropped}`
+    );
+  }
+  return sample.dropped > 0
+    ? `${sample.dropped.toLocaleString('en-US')} events dropped: the program produced them faster than they could be stored.`
+    : 'No events dropped.';
 }

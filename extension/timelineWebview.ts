@@ -9,6 +9,7 @@ import { TIMELINE_DIST_DIR, TIMELINE_SCRIPT, TIMELINE_STYLE, timelineHtml } from
 import type { TimelineDataSource } from '../webview/host';
 import type { HostMessage, PageMessage } from '../webview/protocol';
 import type { LiveTrace } from './liveTrace';
+import { sourceFilePath } from './sourceFilePath';
 
 /** How often a live trace is checked for new events while its timeline is open. */
 const LIVE_POLL_MS = 1000;
@@ -90,10 +91,12 @@ export class TimelineWebview implements vscode.Disposable {
   }
 
   private async openSource(file: string, line: number, column: number): Promise<void> {
-    const uri =
-      /^[a-z][\w+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)
-        ? vscode.Uri.parse(file)
-        : vscode.Uri.file(file);
+    const target = sourceFilePath(file);
+    if (target.type === 'refused') {
+      void vscode.window.showWarningMessage(`Cinescope: ${target.reason}`);
+      return;
+    }
+    const uri = vscode.Uri.file(target.path);
     const position = new vscode.Position(Math.max(0, (line || 1) - 1), Math.max(0, (column || 1) - 1));
     try {
       await vscode.window.showTextDocument(uri, {

@@ -10,6 +10,7 @@ const ICONS: Record<TracePointLook, string> = {
   probe: 'tracepoint.svg',
   breakpoint: 'tracepoint-breakpoint.svg',
   pending: 'tracepoint-pending.svg',
+  failed: 'tracepoint-failed.svg',
 };
 
 export class TracePointDecorations implements vscode.Disposable {
@@ -20,7 +21,7 @@ export class TracePointDecorations implements vscode.Disposable {
       vscode.window.createTextEditorDecorationType({
         gutterIconPath: vscode.Uri.joinPath(extensionUri, 'dist', 'media', ICONS[look]),
         gutterIconSize: 'contain',
-        overviewRulerColor: look === 'breakpoint' ? '#e8a33d' : '#3fb6c8',
+        overviewRulerColor: look === 'breakpoint' ? '#e8a33d' : look === 'failed' ? '#d85c5c' : '#3fb6c8',
         overviewRulerLane: vscode.OverviewRulerLane.Left,
       });
     this.types = {
@@ -28,6 +29,7 @@ export class TracePointDecorations implements vscode.Disposable {
       probe: make('probe'),
       breakpoint: make('breakpoint'),
       pending: make('pending'),
+      failed: make('failed'),
     };
   }
 
@@ -38,6 +40,7 @@ export class TracePointDecorations implements vscode.Disposable {
       probe: [],
       breakpoint: [],
       pending: [],
+      failed: [],
     };
     const lastLine = editor.document.lineCount - 1;
     for (const { line, look, message } of looks) {

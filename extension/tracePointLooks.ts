@@ -16,7 +16,7 @@ export interface LineLook {
 }
 
 /** The best state wins: a probe in any process means hits are recorded cheaply there. */
-const RANK: Record<TracePointLook, number> = { probe: 3, breakpoint: 2, pending: 1, set: 0 };
+const RANK: Record<TracePointLook, number> = { probe: 4, breakpoint: 3, pending: 2, failed: 1, set: 0 };
 
 /**
  * The look of each of `lines`, given the states reported for the file by each running session
@@ -58,5 +58,7 @@ function describe(state: TracePointState): string {
       return `Cinescope trace point #${state.id}: recorded by a breakpoint that continues at once, about 100 µs a hit — slow in hot code.${why}`;
     case 'pending':
       return `Cinescope trace point #${state.id}: pending.${why || ' Its script has not loaded yet.'}`;
+    case 'failed':
+      return `Cinescope trace point: not recorded in this session.${why}`;
   }
 }

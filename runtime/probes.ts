@@ -52,6 +52,11 @@ export class ThreadProbes implements ProbeRegistry {
   private nextSite = 1;
   /** Every module whose probes are installed on this thread, for switching sites while running. */
   readonly modules: { file: string; sites: readonly Site[]; on: Uint8Array }[] = [];
+  /**
+   * The flag a site of a module registered from now on starts with, as the debugger's function
+   * tracing switches left it (runtime/control.ts); undefined means on.
+   */
+  siteFlag: ((site: Site) => number | undefined) | undefined;
   /** Open calls, innermost last, with the site of each. */
   private readonly calls: number[] = [];
   private readonly callSites: number[] = [];
@@ -82,8 +87,16 @@ export class ThreadProbes implements ProbeRegistry {
         this.reducerSites.set(base + site.index, { objectId: this.nextObjectId++, name: site.name });
       }
     }
-    // Files are instrumented only when a rule selected them, so every site starts enabled.
+    // Files are instrumented only when a rule selected them, so every site starts enabled, unless
+    // the debugger switched function tracing off before this module loaded.
     const on = new Uint8Array(sites.length).fill(1);
+    if (this.siteFlag) {
+      try {
+        for (const site of sites) on[site.index] = this.siteFlag(site) ?? 1;
+      } catch {
+        // A broken switch leaves the module traced, as without a debugger.
+      }
+    }
     this.modules.push({ file, sites, on });
     return {
       on,

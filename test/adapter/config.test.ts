@@ -1,7 +1,10 @@
 /** Bad launch and attach configurations get one clear sentence, through DAP and from the validator. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateDebugConfiguration } from '../../adapter/config';
+import { tempDir } from '../helpers';
 import { DapClient, FIXTURES } from './dapClient';
 
 const COUNT = join(FIXTURES, 'count.cjs');
@@ -77,5 +80,30 @@ describe('debug configurations', () => {
       ok: false,
       message: '"request" must be "launch" or "attach", not "debug".',
     });
+  });
+
+  it('refuses an envFile that is not a regular file of sensible size before reading it', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'pipe.env');
+    execFileSync('mkfifo', [fifo]); // reading it would block until a writer comes: never
+    const folder = join(dir, 'folder.env');
+    mkdirSync(folder);
+    const huge = join(dir, 'huge.env');
+    writeFileSync(huge, `A=${'x'.repeat(1024 * 1024)}\n`);
+    const message = (envFile: string) => {
+      const result = validateDebugConfiguration({ request: 'launch', program: COUNT, envFile });
+      return result.ok ? 'accepted' : result.message;
+    };
+    expect(message(fifo)).toBe(`"envFile" must be a regular file: ${fifo} is a named pipe.`);
+    expect(message('/dev/zero')).toBe('"envFile" must be a regular file: /dev/zero is a device.');
+    expect(message(folder)).toBe(`"envFile" must be a regular file: ${folder} is a directory.`);
+    expect(message(huge)).toMatch(/^"envFile" is too large for an environment file: .* \(at most 1 MB\)\.$/);
+
+    // Through DAP the launch is answered (not hung) and the session stays usable.
+    client = new DapClient();
+    await client.ok('initialize', { adapterID: 'cinescope', pathFormat: 'path' });
+    const response = await client.request('launch', { program: COUNT, envFile: fifo });
+    expect(response.success).toBe(false);
+    expect(response.message).toContain('is a named pipe');
   });
 });

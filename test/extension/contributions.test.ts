@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDebugConfiguration } from '../../adapter/config';
 import { Commands, TIMELINE_VIEW_TYPE, TRACE_EDITOR_VIEW_TYPE } from '../../extension/commandIds';
+import { DEFAULT_MAX_EVENTS, liveTraceLimits, MAX_EVENTS_SETTING } from '../../extension/liveTraceLimits';
 import { ROOT, tempDir } from '../helpers';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -96,5 +97,13 @@ describe('package.json contributions', () => {
         expect(validateDebugConfiguration(config), `${request}.${name}`).toMatchObject({ ok: true });
       }
     }
+  });
+
+  it('contributes the live trace cap as a described setting whose default the extension uses', () => {
+    const setting = manifest.contributes.configuration.properties[MAX_EVENTS_SETTING];
+    expect(setting.type).toBe('integer');
+    expect(setting.default).toBe(DEFAULT_MAX_EVENTS);
+    expect(setting.markdownDescription).toMatch(/dropped, counted and shown in the status bar/);
+    expect(liveTraceLimits(setting.minimum).maxEvents).toBe(setting.minimum);
   });
 });

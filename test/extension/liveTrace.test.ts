@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveTraces } from '../../extension/liveTraces';
+import { DEFAULT_MAX_EVENTS, liveTraceLimits } from '../../extension/liveTraceLimits';
+import { formatRecordingStatus } from '../../extension/recordingStatusText';
 import type { LiveTrace } from '../../extension/liveTrace';
 import { TraceDb } from '../../tracedb/traceDb';
 import { PRELOAD, run, tempDir } from '../helpers';
@@ -16,11 +18,17 @@ afterEach(async () => {
 });
 
 /** Runs `source` as a traced program reporting to `trace`'s collector. */
-async function runTraced(trace: LiveTrace, source: string) {
+async function runTraced(trace: LiveTrace, source: string, rules: string[] = []) {
   const dir = tempDir();
   const program = join(dir, 'app.js');
   writeFileSync(program, source);
-  const config = { url: trace.collector.url, token: trace.collector.token, session: trace.id, cwd: dir };
+  const config = {
+    url: trace.collector.url,
+    token: trace.collector.token,
+    session: trace.id,
+    cwd: dir,
+    trace: rules,
+  };
   return run(process.execPath, [program], {
     cwd: dir,
     env: {
@@ -86,10 +94,9 @@ describe('LiveTraces', () => {
     let changes = 0;
     traces.onDidChange(() => changes++);
     const others = [];
-    for (const id of ['2', '3', '4']) {
-      others.push(await traces.startFor(id, id));
-      await new Promise((r) => setTimeout(r, 2)); // distinct start times
-    }
+    // Started within the same millisecond or not, the start order decides which is latest.
+    for (const id of ['2', '3', '4']) others.push(await traces.startFor(id, id));
+    expect(traces.latest()?.id).toBe('4');
     for (const id of ['1', '2', '3', '4']) await traces.end(id);
     expect(a.isDisposed).toBe(true);
     expect(others[0].isDisposed).toBe(true);
@@ -97,5 +104,41 @@ describe('LiveTraces', () => {
     expect(traces.latest()?.id).toBe('4');
     expect(changes).toBe(3 + 4);
     await expect(a.save(join(tempDir(), 'x.cinescope'))).rejects.toThrow(/already discarded/);
+  });
+
+  it('stores at most the configured number of events and counts the rest as drops the status bar shows', async () => {
+    traces = new LiveTraces(() => liveTraceLimits(40));
+    const trace = await traces.startFor('capped', 'Capped');
+    expect(trace.limits.maxEvents).toBe(40);
+    const result = await runTraced(
+      trace,
+      `function f(i) { return i * 2; }
+       let s = 0;
+       for (let i = 0; i < 500; i++) s += f(i);
+       console.log(s);`,
+      ['app.js'],
+    );
+    expect(result.stdout).toBe('249500\n');
+    await trace.collector.stored();
+    const live = trace.sample();
+    expect(live.events).toBe(40);
+    expect(live.dropped).toBeGreaterThan(0);
+    const status = formatRecordingStatus(trace.name, live, 0, true);
+    expect(status.warning).toBe(true);
+    expect(status.text).toMatch(/dropped$/);
+    expect(status.tooltip).toContain(
+      'The trace is full (40 events, the cinescope.liveTrace.maxEvents setting)',
+    );
+
+    // Once ended, the drops are stored as a `dropped` event and still counted once.
+    await traces.end('capped');
+    expect(trace.sample().dropped).toBe(live.dropped);
+  });
+
+  it('falls back to the default cap for a setting that is not a positive whole number', () => {
+    for (const bad of [undefined, 0, -5, 1.5, '100', Number.NaN]) {
+      expect(liveTraceLimits(bad).maxEvents).toBe(DEFAULT_MAX_EVENTS);
+    }
+    expect(liveTraceLimits(123_456).maxEvents).toBe(123_456);
   });
 });

@@ -26,6 +26,16 @@ describe('lineLooks', () => {
     const pending = lineLooks([3], [parent], true)[0];
     expect(pending).toMatchObject({ look: 'pending', message: expect.stringMatching(/worker\.js/) });
   });
+
+  it('shows a point that cannot record as failed, with the reason, below any working state', () => {
+    const reason = 'This session has used all 65,535 trace point ids.';
+    const failed = [{ line: 4, id: 0, mode: 'failed' as const, message: reason }];
+    const [look] = lineLooks([4], [failed], true);
+    expect(look.look).toBe('failed');
+    expect(look.message).toBe(`Cinescope trace point: not recorded in this session. ${reason}`);
+    const elsewhere = [{ line: 4, id: 9, mode: 'pending' as const }];
+    expect(lineLooks([4], [failed, elsewhere], true)[0].look).toBe('pending');
+  });
 });
 
 describe('timeline targets', () => {
