@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent } from '@vscode/debugadapter';
-import { OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import { BreakpointEvent, Event, ExitedEvent, InitializedEvent } from '@vscode/debugadapter';
+import { OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { defaultTraceName } from '../runtime/launchEnv';
 import { BreakpointBook } from './breakpoints';
@@ -25,11 +25,11 @@ import { PauseHandler } from './pauses';
 import { Inspection } from './inspection';
 import { watchProgram } from './lifeline';
 import type { Lifeline } from './lifeline';
-import type { DebugThread } from './thread';
 import { Threads } from './threads';
 import { externalSink, fileSink } from './traceSink';
 import type { ExternalCollector, TraceSink } from './traceSink';
 import type { TracePointManager } from './tracePoints';
+import { RequestError, ThreadRequestSession } from './sessionRequests';
 
 export interface CinescopeSessionOptions {
   /** dist/runtime/preload.js, the runtime bundle the program loads. */
@@ -40,20 +40,17 @@ export interface CinescopeSessionOptions {
   onDisconnected?: () => void;
 }
 
-/** An expected failure of a request: its sentence goes to the user. */
-class RequestError extends Error {}
-
-export class CinescopeSession extends DebugSession {
+export class CinescopeSession extends ThreadRequestSession {
   private config: DebugConfiguration | undefined;
   private debuggee: Debuggee | undefined;
   private sink: TraceSink | undefined;
-  private readonly threads: Threads;
+  protected readonly threads: Threads;
   private readonly breakpoints = new BreakpointBook(
     () => this.threads.all(),
     (bp) => this.sendEvent(new BreakpointEvent('changed', bp)),
   );
-  private readonly pauses: PauseHandler;
-  private readonly inspection: Inspection;
+  protected readonly pauses: PauseHandler;
+  protected readonly inspection: Inspection;
   private tracePoints: TracePointManager | undefined;
   private exceptionState: 'none' | 'uncaught' | 'all' = 'none';
   private childEndpoint: ChildEndpoint | undefined;
@@ -229,103 +226,6 @@ export class CinescopeSession extends DebugSession {
     });
   }
 
-  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: this.threads.all().map((t) => new Thread(t.id, t.name)) };
-    this.sendResponse(response);
-  }
-
-  protected override continueRequest(
-    response: DebugProtocol.ContinueResponse,
-    args: DebugProtocol.ContinueArguments,
-  ): void {
-    this.handle(response, async () => {
-      await this.pauses.resume(this.thread(args.threadId), 'continue');
-      response.body = { allThreadsContinued: false };
-    });
-  }
-
-  protected override nextRequest(
-    response: DebugProtocol.NextResponse,
-    args: DebugProtocol.NextArguments,
-  ): void {
-    this.handle(response, () => this.pauses.resume(this.thread(args.threadId), 'stepOver'));
-  }
-
-  protected override stepInRequest(
-    response: DebugProtocol.StepInResponse,
-    args: DebugProtocol.StepInArguments,
-  ): void {
-    this.handle(response, () => this.pauses.resume(this.thread(args.threadId), 'stepInto'));
-  }
-
-  protected override stepOutRequest(
-    response: DebugProtocol.StepOutResponse,
-    args: DebugProtocol.StepOutArguments,
-  ): void {
-    this.handle(response, () => this.pauses.resume(this.thread(args.threadId), 'stepOut'));
-  }
-
-  protected override pauseRequest(
-    response: DebugProtocol.PauseResponse,
-    args: DebugProtocol.PauseArguments,
-  ): void {
-    this.handle(response, () => this.pauses.pause(this.thread(args.threadId)));
-  }
-
-  protected override stackTraceRequest(
-    response: DebugProtocol.StackTraceResponse,
-    args: DebugProtocol.StackTraceArguments,
-  ): void {
-    this.handle(response, async () => {
-      response.body = this.inspection.stackTrace(this.thread(args.threadId), args.startFrame, args.levels);
-    });
-  }
-
-  protected override scopesRequest(
-    response: DebugProtocol.ScopesResponse,
-    args: DebugProtocol.ScopesArguments,
-  ): void {
-    this.handle(response, async () => {
-      response.body = { scopes: await this.inspection.scopes(args.frameId) };
-    });
-  }
-
-  protected override variablesRequest(
-    response: DebugProtocol.VariablesResponse,
-    args: DebugProtocol.VariablesArguments,
-  ): void {
-    this.handle(response, async () => {
-      response.body = { variables: await this.inspection.variables(args.variablesReference) };
-    });
-  }
-
-  protected override evaluateRequest(
-    response: DebugProtocol.EvaluateResponse,
-    args: DebugProtocol.EvaluateArguments,
-  ): void {
-    this.handle(response, async () => {
-      const main = this.threads.get(1);
-      if (!main) throw new RequestError('No program is running.');
-      const result = await this.inspection.evaluate(main, args);
-      if (typeof result === 'string') throw new RequestError(result);
-      response.body = result;
-    });
-  }
-
-  protected override sourceRequest(
-    response: DebugProtocol.SourceResponse,
-    args: DebugProtocol.SourceArguments,
-  ): void {
-    this.handle(response, async () => {
-      response.body = await this.inspection.source(args.source?.sourceReference ?? args.sourceReference);
-    });
-  }
-
-  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
-    response.body = { sources: this.inspection.loadedSources(this.threads.get(1)) };
-    this.sendResponse(response);
-  }
-
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.handle(response, async () => {
       // The program's exit ends the session (and writes the trace).
@@ -457,28 +357,5 @@ export class CinescopeSession extends DebugSession {
     if (message) this.log(message);
     if (this.debuggee?.child) this.sendEvent(new ExitedEvent(code ?? (signal ? 128 : 1)));
     this.sendEvent(new TerminatedEvent());
-  }
-
-  private thread(id: number): DebugThread {
-    const thread = this.threads.get(id);
-    if (!thread) throw new RequestError(`There is no thread ${id}.`);
-    return thread;
-  }
-
-  /** Runs a request: expected failures become error responses with their sentence. */
-  private handle(response: DebugProtocol.Response, work: () => Promise<void>): Promise<void> {
-    return work().then(
-      () => this.sendResponse(response),
-      (error: Error) => {
-        const sentence = error instanceof RequestError ? error.message : `Internal error: ${error.message}`;
-        // `_`-prefixed variables are substituted as they are (the others count as private data).
-        this.sendErrorResponse(response, {
-          id: 1,
-          format: '{_message}',
-          variables: { _message: sentence },
-          showUser: true,
-        });
-      },
-    );
   }
 }

@@ -2,7 +2,21 @@
  * What the trace point manager tells the user, and when it tries again: the sentences of
  * `TracePointState.message` and the retry schedule of refused live edits.
  */
+import { MAX_TRACE_POINTS } from '../runtime/tracePoints';
 import type { PlannedTracePoint } from './tracePointEdit';
+
+/** The state of a point set before a launched program started. */
+export const NOT_STARTED =
+  'Waiting for the program to start: the trace point is set before its first line runs.';
+
+/** The state of a point in a file that only worker threads (or child processes) loaded. */
+export const ELSEWHERE =
+  'This file runs in a worker thread or child process, and trace points record on the main thread only (not yet supported in workers): nothing is recorded here. Function tracing (`trace`) does record workers.';
+
+/** Why a trace point set after the session used every id does not record. */
+export const TOO_MANY_POINTS =
+  `This session has used all ${(MAX_TRACE_POINTS - 1).toLocaleString('en-US')} trace point ids ` +
+  '(one per file and line set since it started): restart the session to set more.';
 
 /**
  * Waits before retrying a refused edit. After the last, the point stays a breakpoint: V8 also

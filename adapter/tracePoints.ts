@@ -21,27 +21,24 @@
  * Every edit drops all breakpoints of the script in V8: the session re-sets its own
  * (`reapplyBreakpoints`), this manager its fallback ones.
  */
-import { readFile } from 'node:fs/promises';
 import { MAX_TRACE_POINTS } from '../runtime/tracePoints';
 import { pathToFileURL } from 'node:url';
 import type { CdpClient } from './cdp';
 import type { TracePointState } from './customRequests';
 import { callControl } from './runtimeControl';
 import { planTracePoints } from './tracePointEdit';
-import { RETRY_MS, blocked, moved, refusal } from './tracePointMessages';
 import type { PlannedTracePoint } from './tracePointEdit';
-
-/** The state of a point set before a launched program started. */
-const NOT_STARTED = 'Waiting for the program to start: the trace point is set before its first line runs.';
-
-/** The state of a point in a file that only worker threads (or child processes) loaded. */
-const ELSEWHERE =
-  'This file runs in a worker thread or child process, and trace points record on the main thread only (not yet supported in workers): nothing is recorded here. Function tracing (`trace`) does record workers.';
-
-/** Why a trace point set after the session used every id does not record. */
-const TOO_MANY_POINTS =
-  `This session has used all ${(MAX_TRACE_POINTS - 1).toLocaleString('en-US')} trace point ids ` +
-  '(one per file and line set since it started): restart the session to set more.';
+import {
+  ELSEWHERE,
+  NOT_STARTED,
+  RETRY_MS,
+  TOO_MANY_POINTS,
+  blocked,
+  moved,
+  refusal,
+} from './tracePointMessages';
+import { UnloadedBreakpoints, ensureBreakpoint, removeBreakpoints, swapSource } from './tracePointScripts';
+import type { Point, Script } from './tracePointScripts';
 
 /** How many loaded files may prompt another try at defining points set before the runtime ran. */
 const MAX_DEFINE_RETRIES = 50;
@@ -63,28 +60,6 @@ export interface TracePointTarget {
   changed?(path: string, states: TracePointState[]): void;
 }
 
-interface Point {
-  path: string;
-  state: TracePointState;
-}
-
-/** One loaded script that has (or had) trace points. */
-interface Script {
-  scriptId: string;
-  url: string;
-  path: string;
-  /** The source before any edit of ours: every edit is planned from it. */
-  original?: string;
-  /** Trace point ids that have a probe in the code V8 runs now. */
-  probed: Set<number>;
-  /** Our breakpoints in this script, by trace point id. */
-  breakpoints: Map<number, string>;
-  /** Operations on one script run one after the other. */
-  queue: Promise<void>;
-  retry?: NodeJS.Timeout;
-  retries: number;
-}
-
 /** The trace points of one debug session (main thread). */
 export class TracePointManager {
   private readonly points = new Map<string, Point[]>();
@@ -95,8 +70,6 @@ export class TracePointManager {
   private readonly lineOfId = new Map<number, number>();
   /** Lines set after every id was used, by file: shown as failed (see idFor). */
   private readonly refused = new Map<string, number[]>();
-  /** Breakpoints by URL of points whose file is not loaded yet, by trace point id. */
-  private readonly unloaded = new Map<number, string>();
   private disposed = false;
   private runtimeMissing: string | undefined;
   private defineRetries = 0;
@@ -105,7 +78,12 @@ export class TracePointManager {
   /** Gate breakpoints by file (see setGate). */
   private readonly gates = new Map<string, string>();
 
-  constructor(private readonly target: TracePointTarget) {}
+  /** Breakpoints by URL of points whose file is not loaded yet. */
+  private readonly unloaded: UnloadedBreakpoints;
+
+  constructor(private readonly target: TracePointTarget) {
+    this.unloaded = new UnloadedBreakpoints(target.cdp, (message) => target.log(message));
+  }
 
   /** Replaces the trace points of `path` with `lines` (1-based) and applies them to loaded scripts. */
   async set(path: string, lines: number[]): Promise<TracePointState[]> {
@@ -129,8 +107,8 @@ export class TracePointManager {
     const cdp = this.target.cdp;
     if (removed.length) {
       await callControl(cdp, 'enableTracePoints', [removed.map((p) => p.state.id), false]);
-      for (const script of this.scriptsOf(path)) await this.removeBreakpoints(script, removed);
-      await this.removeUnloadedBreakpoints(removed.map((p) => p.state.id));
+      for (const script of this.scriptsOf(path)) await removeBreakpoints(cdp, script, removed);
+      await this.unloaded.remove(removed.map((p) => p.state.id));
     }
     if (current.length === 0) return this.states(path);
     const defined = await callControl(cdp, 'defineTracePoints', [
@@ -154,7 +132,7 @@ export class TracePointManager {
     this.running = true;
     const loaded = this.target.scriptsForPath(path);
     if (loaded.length === 0) {
-      await this.watchUnloaded(path, current);
+      await this.unloaded.watch(path, current);
       if (this.target.loadedElsewhere?.(path)) this.markElsewhere(path);
       return this.states(path);
     }
@@ -270,60 +248,6 @@ export class TracePointManager {
     this.points.clear();
   }
 
-  /**
-   * Points of a file no script of which is loaded yet: a conditional breakpoint by URL, planned
-   * from the file on disk, records their hits from the moment V8 compiles the file (code that
-   * runs while it loads, before any edit can land); the first edit then takes over.
-   */
-  private async watchUnloaded(path: string, points: readonly Point[]): Promise<void> {
-    const waiting = 'Waiting for the file to be loaded; until the live edit, a breakpoint records its hits.';
-    let source: string;
-    try {
-      source = await readFile(path, 'utf8');
-    } catch (error) {
-      const reason = `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`;
-      for (const p of points) p.state = { ...p.state, mode: 'pending', message: reason };
-      return;
-    }
-    const requests = points.map((p) => ({ id: p.state.id, line: p.state.line }));
-    const isModule = /\.mjs$|\.mts$/.test(path);
-    let plan = planTracePoints(source, requests, { isModule });
-    if (plan.type === 'unparsable' && !isModule) plan = planTracePoints(source, requests, { isModule: true });
-    const planned = new Map(plan.type === 'ok' ? plan.points.map((p) => [p.id, p]) : []);
-    for (const p of points) {
-      const point = planned.get(p.state.id);
-      if (!point) {
-        const reason =
-          plan.type === 'ok' ? plan.missing.find((m) => m.id === p.state.id)?.reason : plan.reason;
-        p.state = { ...p.state, mode: 'pending', message: reason ?? waiting };
-        continue;
-      }
-      if (!this.unloaded.has(point.id)) {
-        try {
-          const { breakpointId } = await this.target.cdp.Debugger.setBreakpointByUrl({
-            url: pathToFileURL(path).href,
-            // No column: code instrumented at load time has the same lines but other columns.
-            lineNumber: point.statementLine - 1,
-            condition: point.condition,
-          });
-          this.unloaded.set(point.id, breakpointId);
-        } catch (error) {
-          this.target.log(`Trace point at ${path}:${point.line}: no breakpoint: ${(error as Error).message}`);
-        }
-      }
-      p.state = { ...p.state, mode: 'pending', message: waiting };
-    }
-  }
-
-  private async removeUnloadedBreakpoints(ids: readonly number[]): Promise<void> {
-    for (const id of ids) {
-      const breakpointId = this.unloaded.get(id);
-      if (breakpointId === undefined) continue;
-      this.unloaded.delete(id);
-      await this.target.cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
-    }
-  }
-
   /** The id of a file and line; undefined once the session has used every id the runtime takes. */
   private idFor(path: string, line: number): number | undefined {
     const key = `${path}\n${line}`;
@@ -404,12 +328,7 @@ export class TracePointManager {
     }
     const byId = new Map(points.map((p) => [p.state.id, p]));
     // Breakpoints set by URL while the file was not loaded now stand in for this script.
-    for (const p of points) {
-      const breakpointId = this.unloaded.get(p.state.id);
-      if (breakpointId === undefined || script.breakpoints.has(p.state.id)) continue;
-      this.unloaded.delete(p.state.id);
-      script.breakpoints.set(p.state.id, breakpointId);
-    }
+    this.unloaded.handOver(script, points);
     for (const m of plan.missing) {
       const p = byId.get(m.id);
       if (p) p.state = { ...p.state, mode: 'pending', message: m.reason };
@@ -420,7 +339,7 @@ export class TracePointManager {
     );
     const needsEdit = probes.some((p) => !script.probed.has(p.id));
     if (needsEdit) {
-      const outcome = await this.swap(script, plan.source);
+      const outcome = await swapSource(cdp, script, plan.source);
       if (outcome === 'Ok') {
         script.probed = new Set(probes.map((p) => p.id));
         // The edit dropped every breakpoint of the script, ours included; forget them in CDP too
@@ -439,7 +358,7 @@ export class TracePointManager {
         for (const planned of probes) {
           const p = byId.get(planned.id);
           if (!p || script.probed.has(planned.id)) continue;
-          await this.ensureBreakpoint(script, planned);
+          await ensureBreakpoint(cdp, script, planned, (message) => this.target.log(message));
           p.state = { ...p.state, mode: 'breakpoint', message: reason };
         }
       }
@@ -448,10 +367,10 @@ export class TracePointManager {
       const p = byId.get(planned.id);
       if (!p || !script.probed.has(planned.id)) continue;
       p.state = { id: p.state.id, line: p.state.line, mode: 'probe', ...moved(planned) };
-      await this.removeBreakpoints(script, [p]);
+      await removeBreakpoints(cdp, script, [p]);
     }
     for (const planned of topLevel) {
-      await this.ensureBreakpoint(script, planned);
+      await ensureBreakpoint(cdp, script, planned, (message) => this.target.log(message));
       const p = byId.get(planned.id)!;
       const note = moved(planned).message;
       p.state = {
@@ -459,20 +378,6 @@ export class TracePointManager {
         mode: 'breakpoint',
         message: note ? `${note} ${planned.reason}` : planned.reason,
       };
-    }
-  }
-
-  /** Swaps the script's source; the CDP status, or a sentence when the call failed. */
-  private async swap(script: Script, source: string): Promise<string> {
-    try {
-      const result = await this.target.cdp.Debugger.setScriptSource({
-        scriptId: script.scriptId,
-        scriptSource: source,
-      });
-      if (result.exceptionDetails) return `CompileError: ${result.exceptionDetails.text}`;
-      return result.status ?? 'Ok';
-    } catch (error) {
-      return `Error: ${(error as Error).message}`;
     }
   }
 
@@ -488,33 +393,5 @@ export class TracePointManager {
     }, delay);
     script.retry.unref?.();
     return true;
-  }
-
-  private async ensureBreakpoint(script: Script, planned: PlannedTracePoint): Promise<void> {
-    if (script.breakpoints.has(planned.id)) return;
-    try {
-      const { breakpointId } = await this.target.cdp.Debugger.setBreakpoint({
-        location: {
-          scriptId: script.scriptId,
-          lineNumber: planned.statementLine - 1,
-          columnNumber: planned.column,
-        },
-        condition: planned.condition,
-      });
-      script.breakpoints.set(planned.id, breakpointId);
-    } catch (error) {
-      this.target.log(
-        `Trace point at ${script.path}:${planned.line}: no breakpoint: ${(error as Error).message}`,
-      );
-    }
-  }
-
-  private async removeBreakpoints(script: Script, points: readonly Point[]): Promise<void> {
-    for (const p of points) {
-      const breakpointId = script.breakpoints.get(p.state.id);
-      if (breakpointId === undefined) continue;
-      script.breakpoints.delete(p.state.id);
-      await this.target.cdp.Debugger.removeBreakpoint({ breakpointId }).catch(() => {});
-    }
   }
 }
